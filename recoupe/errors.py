@@ -1,0 +1,28 @@
+"""Named exceptions with codes, so users can search for them."""
+
+
+class RecoupeError(Exception):
+    """Base of recoupe's own errors; ``str()`` is a one-line message with a code."""
+
+    code = "E000"
+
+    def __init__(self, message: str):
+        super().__init__(f"[{self.code}] {message}")
+
+
+class InputRejected(RecoupeError):
+    """An input file or record cannot be read as an article."""
+
+    code = "E100"
+
+
+class KnowledgeBaseError(RecoupeError):
+    """A knowledge-base data file does not follow its schema."""
+
+    code = "E200"
+
+
+class LexiconError(RecoupeError):
+    """A lexicon data file does not follow its schema."""
+
+    code = "E300"
