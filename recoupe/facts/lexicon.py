@@ -1,0 +1,96 @@
+"""Load the trigger, theme, modality and attribution lexicons (data/lexicons/fr)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..data import load_yaml
+from ..errors import LexiconError
+from ..textnorm import fold
+
+FACT_TYPES = ("deploy", "withdraw", "arms_transfer", "train", "support", "request", "reject", "threaten",
+              "criticize", "capture", "fight", "agreement", "cooperate", "meet", "tension")
+SYMMETRIC = frozenset({"fight", "agreement", "cooperate", "meet", "tension"})
+POS_OF_SECTION = {"verbs": ("VERB", "AUX"), "nouns": ("NOUN", "PROPN"), "adjectives": ("ADJ", "VERB")}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry: a lemma that may announce a fact of ``type``."""
+
+    type: str
+    lemma: str
+    pos: tuple[str, ...]
+    section: str  # verbs, nouns, adjectives, phrases
+    theme: Optional[str] = None
+    inverse: bool = False
+    agent: bool = False
+    phrase: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What a trigger's complement must name for an ambiguous trigger to count."""
+
+    name: str
+    lemmas: frozenset[str] = frozenset()
+    exclude_lemmas: frozenset[str] = frozenset()
+    actor_types: frozenset[str] = frozenset()
+    places: bool = False
+    complement_marks: frozenset[str] = frozenset()
+    reflexive: bool = False
+
+
+@dataclass
+class Lexicon:
+    """Every French lexicon the fact extractor reads."""
+
+    by_lemma: dict[str, list[Trigger]] = field(default_factory=dict)
+    phrases: list[Trigger] = field(default_factory=list)
+    frames: dict[str, dict] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    modality: dict = field(default_factory=dict)
+    attribution: dict = field(default_factory=dict)
+
+    def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
+        """Lexicon entries whose lemma and part of speech fit a token."""
+        return [t for t in self.by_lemma.get(fold(lemma), []) if pos in t.pos]
+
+
+def _folded_set(values) -> frozenset[str]:
+    return frozenset(fold(str(v)) for v in values or ())
+
+
+def load_lexicon(lang: str = "fr") -> Lexicon:
+    """Read and check the lexicons of one language."""
+    base = f"lexicons/{lang}"
+    raw = load_yaml(f"{base}/triggers.yaml")
+    lex = Lexicon(frames=raw["frames"])
+    for fact_type, sections in raw["types"].items():
+        if fact_type not in FACT_TYPES:
+            raise LexiconError(f"{base}/triggers.yaml: unknown fact type {fact_type!r}")
+        for section, entries in sections.items():
+            if section == "phrases":
+                for words in entries:
+                    lex.phrases.append(Trigger(fact_type, fold(words[0]), ("VERB", "NOUN", "AUX"), section,
+                                               phrase=tuple(fold(w) for w in words)))
+                continue
+            if section not in POS_OF_SECTION:
+                raise LexiconError(f"{base}/triggers.yaml: {fact_type}: unknown section {section!r}")
+            for lemma, options in (entries or {}).items():
+                options = options or {}
+                trigger = Trigger(fact_type, fold(lemma), POS_OF_SECTION[section], section,
+                                  theme=options.get("theme"), inverse=bool(options.get("inverse")),
+                                  agent=bool(options.get("agent")))
+                lex.by_lemma.setdefault(trigger.lemma, []).append(trigger)
+    for name, spec in load_yaml(f"{base}/themes.yaml")["classes"].items():
+        lex.themes[name] = Theme(name, _folded_set(spec.get("lemmas")), _folded_set(spec.get("exclude_lemmas")),
+                                 frozenset(spec.get("actor_types", ())), bool(spec.get("places")),
+                                 _folded_set(spec.get("complement_marks")), bool(spec.get("reflexive")))
+    for trigger_list in lex.by_lemma.values():
+        for trigger in trigger_list:
+            if trigger.theme and trigger.theme not in lex.themes:
+                raise LexiconError(f"{base}/triggers.yaml: {trigger.lemma}: unknown theme {trigger.theme!r}")
+    lex.modality = load_yaml(f"{base}/modality.yaml")
+    lex.attribution = load_yaml(f"{base}/attribution.yaml")
+    return lex

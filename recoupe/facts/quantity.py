@@ -1,0 +1,178 @@
+"""Quantities as the press writes them: "1.500 soldats", "entre 200 et 400 civils",
+"une vingtaine de drones", "20 milliards de dollars", "au moins 16 civils tués".
+
+A quantity is a number (or range) followed by a unit noun; the unit says
+what is counted (troops, drones, helicopters, aircraft, usd, eur, killed, people).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from spacy.tokens import Span
+
+from ..data import load_yaml
+from ..textnorm import fold
+
+_DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?![\d])|\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:,\d+)?"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted thing at characters [start, end) of the text."""
+
+    start: int
+    end: int
+    value: dict  # {"value": n} or {"min": a, "max": b}, plus "unit"
+
+    @property
+    def unit(self) -> str:
+        return self.value.get("unit", "")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    """The quantity lexicon, with the unit words folded (read once, on first use)."""
+    raw = load_yaml("lexicons/fr/quantities.yaml")
+    units = {}
+    for unit, words in raw["units"].items():
+        for word in words:
+            units[fold(word)] = unit
+    raw["unit_of"] = units
+    raw["killing"] = {fold(w) for w in raw["killing_words"]}
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _number_re() -> re.Pattern:
+    t = _tables()
+    words = "|".join(sorted(t["number_words"], key=len, reverse=True))
+    approx = "|".join(sorted(t["approximate_nouns"], key=len, reverse=True))
+    num = rf"(?:{_DIGITS}|\b(?:{words})\b)"
+    return re.compile(
+        rf"(?P<vague>\bquelques|\bplusieurs)\s+(?P<vmul>milliers|centaines|dizaines)"
+        rf"|\b(?:une?\s+)?(?P<approx>{approx})s?\b"
+        rf"|(?P<bound>\bau moins|\bplus de|\bprès de|\benviron|\bquelque|\bover|\bmore than|\bat least|\baround|"
+        rf"\babout|\bsome|\bmoins de|\bjusqu'à|\bup to)?\s*"
+        rf"(?:(?P<range>\bentre|\bde|\bbetween|\bfrom)\s+)?"
+        rf"(?P<cur>\$|€)?\s?(?P<a>{num})"
+        rf"(?:\s*(?:à|et|-|–|to|and)\s*(?P<b>{num}))?",
+        re.IGNORECASE,
+    )
+
+
+def _to_number(text: str) -> Optional[float]:
+    """ "1.500" -> 1500, "15 000" -> 15000, "1,5" -> 1.5, "1,000" -> 1000, "quatre" -> 4."""
+    t = _tables()
+    low = text.lower()
+    if low in t["number_words"]:
+        return float(t["number_words"][low])
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        return float(text.replace(",", ""))
+    cleaned = re.sub(r"[.\u00a0\u202f ](?=\d{3})", "", text).replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def find_quantities(sent: Span) -> list[Quantity]:
+    """Every number-with-unit of a sentence."""
+    text = sent.text.replace("’", "'")
+    found = []
+    for m in _number_re().finditer(text):
+        if not m.group(0).strip():
+            continue
+        quantity = _read(m, sent)
+        if quantity is not None:
+            found.append(quantity)
+    return found
+
+
+def _read(m: re.Match, sent: Span) -> Optional[Quantity]:
+    """One regex match -> a quantity, when a unit follows."""
+    t = _tables()
+    if m["approx"]:
+        low, high, bound = float(t["approximate_nouns"][m["approx"].lower()]), None, None
+    elif m["vague"]:
+        base = {"milliers": 1000, "centaines": 100, "dizaines": 10}[m["vmul"].lower()]
+        low, high, bound = float(2 * base), None, "min"
+    else:
+        low = _to_number(m["a"])
+        high = _to_number(m["b"]) if m["b"] else None
+        if low is None:
+            return None
+        bound = _bound(m["bound"])
+        if high is not None and not m["range"] and m["b"] and high < low:
+            high = None
+    end = sent.start_char + m.end()
+    multiplier, unit, unit_end = _unit_after(sent, end)
+    if m["cur"]:
+        unit = "usd" if m["cur"] == "$" else "eur"
+    if unit is None or (low < 1 and multiplier == 1):
+        return None
+    if m["a"] and re.fullmatch(r"(?:19|20)\d\d", m["a"]) and unit not in ("usd", "eur") and not m["b"]:
+        return None
+    low *= multiplier
+    high = high * multiplier if high is not None else None
+    if unit in ("troops", "people") and _mentions_killing(sent, unit_end):
+        unit = "killed"
+    value: dict
+    if high is not None and high != low:
+        value = {"min": _int(low), "max": _int(high)}
+    elif bound == "min":
+        value = {"min": _int(low)}
+    elif bound == "max":
+        value = {"max": _int(low)}
+    else:
+        value = {"value": _int(low)}
+    value["unit"] = unit
+    return Quantity(sent.start_char + m.start(), unit_end, value)
+
+
+def _bound(word: Optional[str]) -> Optional[str]:
+    if not word:
+        return None
+    word = word.lower()
+    if word in ("au moins", "plus de", "over", "more than", "at least"):
+        return "min"
+    if word in ("moins de", "jusqu'à", "up to"):
+        return "max"
+    return None
+
+
+def _int(number: float):
+    return int(number) if number == int(number) else number
+
+
+SKIPPED = {"de", "d'", "of", "des", "le", "la", "les", "l'", "nombre", "total", "effectif", "environ"}
+
+
+def _unit_after(sent: Span, char: int) -> tuple[float, Optional[str], int]:
+    """Multiplier and unit of the words after a number: "milliards de dollars", "hélicoptères de combat"."""
+    t = _tables()
+    doc = sent.doc
+    tokens = [tok for tok in sent if tok.idx >= char][:7]
+    multiplier = 1.0
+    for k, tok in enumerate(tokens):
+        low = fold(tok.text)
+        if low in t["multipliers"]:
+            multiplier *= t["multipliers"][low]
+            continue
+        pair = fold(f"{tok.text} {doc[tok.i + 1].text}") if tok.i + 1 < len(doc) else ""
+        for key in (pair, low, fold(tok.lemma_)):
+            if key in t["unit_of"]:
+                return multiplier, t["unit_of"][key], tok.idx + len(tok.text)
+        if low in SKIPPED or tok.pos_ == "ADJ" and k < 2:
+            continue
+        return multiplier, None, char
+    return multiplier, None, char
+
+
+def _mentions_killing(sent: Span, char: int) -> bool:
+    """ "16 civils ont été tués", "13 militaires ont perdu la vie": casualties, not a headcount."""
+    t = _tables()
+    after = [tok for tok in sent if tok.idx >= char][:8]
+    return any(fold(tok.lemma_) in t["killing"] or fold(tok.text) in t["killing"] for tok in after)

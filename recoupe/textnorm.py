@@ -1,0 +1,38 @@
+"""Text normalisation shared by the stages: accent folding, slugs.
+
+Normalised forms are only for matching; evidence and offsets always point
+into the original text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def fold(text: str) -> str:
+    """Lowercase, drop accents, unify apostrophes and no-break spaces."""
+    text = text.translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def slug(name: str) -> str:
+    """The ontology's id rule: ASCII lowercase, spaces and apostrophes become '-'."""
+    text = fold(name)
+    text = re.sub(r"[\s'_/]+", "-", text)
+    text = re.sub(r"[^a-z0-9-]", "", text)
+    return re.sub(r"-{2,}", "-", text).strip("-")
+
+
+LEADING_ARTICLES = ("le ", "la ", "les ", "l'", "l’", "the ", "un ", "une ", "des ", "du ", "de la ", "de l'", "de ")
+
+
+def strip_article(text: str) -> str:
+    """Drop one leading French or English article ("l'OTAN" -> "OTAN")."""
+    low = text.lower()
+    for article in LEADING_ARTICLES:
+        if low.startswith(article) and len(text) > len(article):
+            return text[len(article):]
+    return text
