@@ -28,7 +28,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "places" / "places.yam
 KINDS = frozenset(
     {"town", "region", "area", "base", "camp", "river", "lake", "mountain", "border", "cercle", "commune"}
 )
-_FIELDS = {"name", "aliases", "country", "kind", "lat", "lon", "geonameid", "note"}
+_FIELDS = {"name", "aliases", "country", "kind", "lat", "lon", "geonameid", "homographs", "note"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
@@ -71,6 +71,8 @@ class Place:
     lon: Optional[float] = None
     aliases: tuple[str, ...] = field(default=(), compare=False, repr=False)
     geonameid: Optional[int] = field(default=None, compare=False, repr=False)
+    # names (among name and aliases) that are also ordinary words or given names: "Diré" ~ "dire"
+    homographs: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The ontology's geocoded place: ``{"name", "country", "lat", "lon"}``, lat/lon only when known."""
@@ -182,15 +184,19 @@ class Gazetteer:
     def is_place(self, text: str) -> bool:
         return self.lookup(text) is not None
 
-    def names(self) -> list[tuple[str, Place]]:
+    def names(self, include_homographs: bool = False) -> list[tuple[str, Place]]:
         """Every (surface name or alias, place), for building a phrase matcher.
 
-        Compare with ``place_key`` (or at least case- and accent-insensitively): aliases
-        list common spellings, not every variant of hyphens and accents.
+        Names that are also ordinary words or common given names once case and
+        accents are ignored (``Place.homographs``: "Diré" ~ "dire", "Bol", "Aïr" ~ "air",
+        "Léo", "Sud-Ouest") are left out unless ``include_homographs``: a matcher that
+        wants them must check capitalisation itself. ``lookup`` knows them all.
+        Aliases list common spellings, not every variant of hyphens and accents:
+        compare case- and accent-insensitively (``place_key``).
         """
         out: list[tuple[str, Place]] = []
         for place in self._places:
-            seen: set[str] = set()
+            seen: set[str] = set() if include_homographs else set(place.homographs)
             for alias in (place.name, *place.aliases):
                 if alias not in seen:
                     seen.add(alias)
@@ -241,11 +247,19 @@ def _parse_entry(entry: Any, where: str) -> Place:
             if not -bound <= value <= bound:
                 raise GazetteerError(f"{where}: {label} {value} is outside [-{bound:g}, {bound:g}]")
         lat, lon = float(lat), float(lon)
+    homographs = entry.get("homographs") or []
+    if not isinstance(homographs, list) or not all(isinstance(h, str) for h in homographs):
+        raise GazetteerError(f"{where}: 'homographs' must be a list of strings")
+    own = {name.strip(), *(a.strip() for a in aliases)}
+    stray = [h for h in homographs if h.strip() not in own]
+    if stray:
+        raise GazetteerError(f"{where}: homograph(s) {', '.join(map(repr, stray))} are not its name or aliases")
     gid = entry.get("geonameid")
     if gid is not None and (isinstance(gid, bool) or not isinstance(gid, int)):
         raise GazetteerError(f"{where}: geonameid {gid!r} is not an integer")
     return Place(name=name.strip(), country=country, kind=kind, lat=lat, lon=lon,
-                 aliases=tuple(a.strip() for a in aliases), geonameid=gid)
+                 aliases=tuple(a.strip() for a in aliases), geonameid=gid,
+                 homographs=tuple(h.strip() for h in homographs))
 
 
 @lru_cache(maxsize=1)

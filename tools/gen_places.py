@@ -19,6 +19,9 @@ where ``geo`` is empty (look the place up in GeoNames by its name and
 aliases, for towns and communes), ``-`` (do not look it up), ``=Name`` (look
 up this GeoNames name) or ``#123`` (this GeoNames id). A line ``@ML`` sets
 the ISO 3166 country code of the lines below it (``@-``: no country).
+A name or alias written ``!Name`` is a homograph: also an ordinary word or a
+common given name ("Diré" folds to "dire", "Bol", "Léo"), listed under
+``homographs`` so that a case-insensitive phrase matcher leaves it out.
 Unaccented spellings are added as aliases by the generator, and so is the
 GeoNames name when it differs.
 """
@@ -41,6 +44,7 @@ MIN_POPULATION = 500
 # short name is not the usual id.
 COUNTRY_ID_OVERRIDES = {
     "US": "usa",
+    "AE": "uae",
     "GB": "uk",
     "NL": "netherlands",
     "CD": "dr-congo",
@@ -53,6 +57,18 @@ COUNTRY_ID_OVERRIDES = {
     "FM": "micronesia",
 }
 OBSOLETE_COUNTRIES = {"AN", "CS"}  # Netherlands Antilles, Serbia and Montenegro
+# Capitals of dependent territories are left out: few matter here, and several
+# are common given names or surnames (Douglas, Stanley, Hamilton).
+DEPENDENT_TERRITORIES = set(
+    "AS AI AW AX BL BM BQ BV CC CK CW CX FK FO GF GG GI GL GP GU HK HM IM IO JE KY MF MO MP MQ MS "
+    "NC NF NU PF PM PN PR RE SH SJ SX TC TF TK UM VG VI WF YT".split()
+)
+# Capitals' names that are also ordinary French or English words or common given
+# names: marked as homographs, which a case-insensitive matcher must not use alone.
+CAPITAL_HOMOGRAPHS = {
+    "AT": "Vienne", "IT": "Roma", "BO": "Sucre", "MV": "Male", "SC": "Victoria", "DM": "Roseau",
+    "CL": "Santiago", "PE": "Lima",
+}
 
 SEED = r"""
 # ---------------------------------------------------------------- Mali
@@ -90,7 +106,7 @@ town | In-Délimane | In Delimane, Indelimane, Indélimane | -
 town | Tombouctou | Timbuktu, Timbouctou, Tombouctou
 base | Base de Tombouctou | camp de Tombouctou | -
 town | Goundam
-town | Diré | Dire
+town | !Diré |
 town | Niafunké | Niafunke
 town | Léré | Lere | -
 town | Tonka | | -
@@ -108,13 +124,13 @@ town | Nampala | | -
 town | Sokolo
 town | Ségou | Segou
 town | Markala
-town | San
+town | !San |
 town | Tominian
 town | Barouéli | Baroueli
 town | Bla
 town | Ké-Macina | Ké Macina, Ke-Macina, Ke Macina
 town | Mopti
-town | Sévaré | Severe, Sevare | -
+town | Sévaré | Sevare | -
 town | Konna | | -
 town | Djenné | Djenne
 town | Moura | | -
@@ -122,7 +138,7 @@ town | Bandiagara
 town | Bankass
 town | Koro
 town | Douentza
-town | Boni | | -
+town | !Boni | | -
 town | Hombori | | -
 town | Mondoro | | -
 town | Boulkessi | Boulkessy | -
@@ -170,7 +186,7 @@ town | Ouagadougou | Ouaga, Ouagadougou
 base | Camp de Kamboinsin | Kamboinsin, Kamboincin, camp de Kamboincin, camp militaire de Kamboinsin, camp Général Aboubacar Sangoulé Lamizana | -
 base | Camp Baba Sy | camp militaire Baba Sy | -
 base | Camp Guillaume Ouédraogo | camp Guillaume-Ouédraogo | -
-town | Bobo-Dioulasso | Bobo Dioulasso, Bobo
+town | Bobo-Dioulasso | Bobo Dioulasso, !Bobo
 town | Koudougou
 town | Ouahigouya
 town | Kaya
@@ -227,21 +243,21 @@ town | Sollé | Solle | -
 town | Mansila | | -
 town | Partiaga | | -
 town | Tanwalbougou | | -
-town | Karma | | -
+town | !Karma | | -
 town | Koumbri | | -
-town | Léo | Leo
+town | !Léo |
 town | Pô | Po
 town | Bittou
 region | Région du Sahel | région du Sahel burkinabè, Sahel burkinabè | -
 region | Boucle du Mouhoun | région de la Boucle du Mouhoun | -
-region | Cascades | région des Cascades | -
-region | Centre-Est | région du Centre-Est | -
-region | Centre-Nord | région du Centre-Nord | -
-region | Centre-Ouest | région du Centre-Ouest | -
-region | Centre-Sud | région du Centre-Sud | -
+region | !Cascades | région des Cascades | -
+region | !Centre-Est | région du Centre-Est | -
+region | !Centre-Nord | région du Centre-Nord | -
+region | !Centre-Ouest | région du Centre-Ouest | -
+region | !Centre-Sud | région du Centre-Sud | -
 region | Hauts-Bassins | région des Hauts-Bassins | -
 region | Plateau-Central | région du Plateau-Central | -
-region | Sud-Ouest | région du Sud-Ouest | -
+region | !Sud-Ouest | région du Sud-Ouest, Sud-Ouest burkinabè | -
 region | Région de l'Est | Est du Burkina, l'Est burkinabè | -
 region | Région du Nord | Nord du Burkina | -
 region | Soum | province du Soum | -
@@ -288,7 +304,7 @@ town | Tassara
 town | Tillia
 town | Tchintabaraden | Tchin Tabaradèn, Tchin-Tabaraden, Tchin Tabaraden
 town | Filingué | Filingue
-town | Say
+town | !Say |
 town | Torodi
 town | Makalondi | | -
 town | Kollo
@@ -308,7 +324,7 @@ town | Tessaoua
 town | Gaya
 town | Koutoukalé | Koutoukale | -
 region | Liptako nigérien | | -
-mountain | Aïr | massif de l'Aïr, Air | -
+mountain | !Aïr | massif de l'Aïr, monts de l'Aïr | -
 area | Ténéré | désert du Ténéré, Tenere | -
 area | Plateau du Djado | | -
 area | Parc W | parc national du W, parc du W, parc W du Niger | -
@@ -319,8 +335,8 @@ base | Base Sergent-Chef Adji Kosseï | base Adji Kosseï, base de Kosseï, base
 town | Abéché | Abeche
 town | Faya-Largeau | Faya Largeau, Faya, Largeau
 base | Base de Faya-Largeau | base de Faya | -
-town | Bol
-town | Mao
+town | !Bol |
+town | !Mao |
 town | Moussoro
 town | Ati
 town | Mongo
@@ -400,6 +416,9 @@ town | In Guezzam | In-Guezzam
 town | Djanet
 town | Illizi
 town | Adrar
+@MR
+region | Adrar mauritanien | région de l'Adrar (Mauritanie) | -
+@DZ
 town | Reggane
 town | In Salah | In-Salah, Aïn Salah
 town | Timimoun
@@ -493,7 +512,7 @@ area | Parc de la Pendjari | Pendjari, parc national de la Pendjari | -
 town | Dapaong | Dapaong
 town | Kara
 town | Sokodé | Sokode
-town | Mango
+town | !Mango |
 @GH
 town | Kumasi
 town | Tamale
@@ -530,7 +549,7 @@ town | Kousséri | Kousseri
 town | Mora
 town | Mokolo
 town | Douala
-region | Extrême-Nord | région de l'Extrême-Nord, Extrême-Nord du Cameroun, Far North | -
+region | Région de l'Extrême-Nord | région de l'Extrême-Nord, Extrême-Nord du Cameroun, !Extrême-Nord, Far North Region | -
 # ---------------------------------------------------------------- elsewhere
 @MA
 town | Casablanca
@@ -564,6 +583,9 @@ region | Cabo Delgado | | -
 @-
 area | Sahel | le Sahel, Sahel central, Sahel occidental | -
 area | Sahara | désert du Sahara, le Sahara | -
+@EH
+region | Sahara occidental | Western Sahara, Sahara Occidental | -
+@-
 area | Bande sahélo-saharienne | BSS, zone sahélo-saharienne | -
 area | Liptako | | -
 area | Liptako-Gourma | Liptako Gourma, région du Liptako-Gourma | -
@@ -694,7 +716,10 @@ def parse_seed() -> list[dict]:
         while len(cols) < 4:
             cols.append("")
         kind, name, aliases, geo = cols[:4]
-        out.append({"kind": kind, "name": name, "aliases": split(aliases), "cc": cc,
+        names = [name, *split(aliases)]
+        homographs = {key(n[1:]) for n in names if n.startswith("!")}
+        name, *aliases = [n.lstrip("!") for n in names]
+        out.append({"kind": kind, "name": name, "aliases": aliases, "cc": cc, "homographs": homographs,
                     "geo": geo if geo else ("" if kind in ("town", "commune") else "-"),
                     "line": lineno})
     # Malian cercles and regions, generated from the tables.
@@ -786,20 +811,23 @@ def build(gn: GeoNames) -> tuple[list[dict], list[str], list[str]]:
     for e in parse_seed():
         v = resolve(gn, e, problems)
         aliases = list(e["aliases"])
-        p = {"name": e["name"], "aliases": aliases, "country": gn.country_id(e["cc"]), "kind": e["kind"]}
+        p = {"name": e["name"], "aliases": aliases, "country": gn.country_id(e["cc"]), "kind": e["kind"],
+             "_hom": set(e.get("homographs", ()))}
         if v is not None:
             gid = int(v["geonameid"])
             if gid in by_gid:
                 problems.append(f"{e['name']}: same GeoNames id {gid} as {by_gid[gid]['name']}")
             p.update(lat=round(float(v["latitude"]), 5), lon=round(float(v["longitude"]), 5), geonameid=gid)
-            aliases.append(v["name"])
+            if key(v["name"]) not in {key(a) for a in [e["name"], *aliases]}:
+                aliases.append(v["name"])
+                p["_auto"] = {v["name"], unaccent(v["name"])}
             by_gid[gid] = p
             report.append(f"  {e['name']:<28} -> {v['name']} #{gid} pop {v['population']}")
         places.append(p)
     # capitals of the world
     for cc, c in sorted(gn.countries.items()):
         cap = (c.get("capital") or "").strip()
-        if not cap or cc in OBSOLETE_COUNTRIES:
+        if not cap or cc in OBSOLETE_COUNTRIES or cc in DEPENDENT_TERRITORIES:
             continue
         hits = [v for v in gn.find(cc, [cap]) if v["name"] == cap or cap in v["alternatenames"]]
         if not hits:
@@ -809,12 +837,20 @@ def build(gn: GeoNames) -> tuple[list[dict], list[str], list[str]]:
         gid = int(v["geonameid"])
         extra = split(CAPITAL_ALIASES.get(cc, ""))
         if gid in by_gid:  # already in the seed: add the capital's names
-            by_gid[gid]["aliases"].extend([cap, *extra])
+            by_gid[gid]["aliases"].extend([*extra, cap])
+            by_gid[gid].setdefault("_auto", set()).update({cap, unaccent(cap)} - set(extra))
+            by_gid[gid]["_hom"].update(key(h) for h in split(CAPITAL_HOMOGRAPHS.get(cc, "")))
             continue
         name = extra[0] if extra else cap
+        taken = {p2["country"] for p2 in places for a in [p2["name"], *p2["aliases"]]
+                 if key(a) in {key(name), key(cap)}}
+        if taken - {gn.country_id(cc)}:
+            notes.append(f"capital {cap} ({cc}) left out: its name is taken by a place of {sorted(taken)}")
+            continue
         p = {"name": name, "aliases": [*extra[1:], cap, v["name"]], "country": gn.country_id(cc),
              "kind": "town", "lat": round(float(v["latitude"]), 5), "lon": round(float(v["longitude"]), 5),
-             "geonameid": gid}
+             "geonameid": gid, "_auto": {cap, v["name"], unaccent(cap), unaccent(v["name"])} - set(extra),
+             "_hom": {key(h) for h in split(CAPITAL_HOMOGRAPHS.get(cc, ""))}}
         by_gid[gid] = p
         places.append(p)
     # aliases: add unaccented spellings, drop repeats and the name itself
@@ -827,6 +863,28 @@ def build(gn: GeoNames) -> tuple[list[dict], list[str], list[str]]:
                 seen.add(a)
                 out.append(a)
         p["aliases"] = out
+    # A name taken from GeoNames (not curated) that would also name a place of
+    # another country is dropped: the curated names win ("Fada" is Fada N'Gourma).
+    curated: dict[str, set] = {}
+    for p in places:
+        for a in [p["name"], *p["aliases"]]:
+            if a not in p.get("_auto", ()):
+                curated.setdefault(key(a), set()).add(p["country"])
+    for p in places:
+        auto = p.pop("_auto", set())
+        kept = []
+        for a in p["aliases"]:
+            if a in auto and curated.get(key(a), {p["country"]}) - {p["country"]}:
+                report.append(f"  dropped GeoNames alias {a!r} of {p['name']}: names a place elsewhere")
+                continue
+            kept.append(a)
+        p["aliases"] = kept
+        hom = p.pop("_hom", set())
+        homographs = [a for a in [p["name"], *p["aliases"]] if key(a) in hom]
+        if hom and not homographs:
+            problems.append(f"{p['name']}: homograph matches none of its names")
+        if homographs:
+            p["homographs"] = homographs
     return places, problems, report
 
 
@@ -890,6 +948,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.out} is out of date: run tools/gen_places.py", file=sys.stderr)
             return 1
         return 0
+    # the file must pass the loader's own validation
+    sys.path.insert(0, str(ROOT))
+    from recoupe.places import Gazetteer
+
+    Gazetteer.from_entries(yaml.safe_load(text)["places"], args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")

@@ -1,0 +1,175 @@
+"""Source, target and place of a trigger, read from the dependency parse.
+
+Verbs: the subject acts (the agent "par X" of a passive), the object or a
+prepositional complement is acted upon, as the type's frame says (a
+deployment's target is where troops go, a delivery's is who receives).
+Nouns: "le retrait des forces françaises" (genitive = actor), "une
+intervention de l'OTAN au Mali", "son soutien à X" (the possessor is the
+subject of the support verb), "la coopération entre X et Y".
+Coordination gives one actor per conjunct; relative pronouns resolve to
+their antecedent; persons stand for the body they act for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.tokens import Span, Token
+
+from ..actors.linker import ActorMention, LinkedArticle, PlaceMention
+
+NOMINAL_DEPS = {"nmod", "appos", "amod", "flat:name", "flat", "compound", "fixed", "det", "nummod", "conj"}
+AGENT_CASES = {"de", "du", "des", "d'", "d’", "par", "of", "by"}
+TARGET_CASES = {"à", "au", "aux", "avec", "contre", "envers", "face", "vers", "sur", "entre", "pour",
+                "auprès", "to", "with", "against", "on", "toward", "towards", "between", "chez"}
+RECIPIENT_CASES = {"à", "au", "aux", "pour", "to", "for", "auprès"}
+LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "in", "to", "into", "at"}
+FROM_CASES = {"de", "du", "des", "d'", "d’", "hors", "from", "out"}
+PARTNER_CASES = {"avec", "entre", "with", "between", "et"}
+RELATIVE = {"qui", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "lesquelles", "dont", "which", "who", "that"}
+PERSONAL = {"il", "elle", "ils", "elles", "celle-ci", "celui-ci", "ceux-ci", "celles-ci", "it", "they", "he", "she"}
+
+
+@dataclass
+class Arguments:
+    """Who acts, on whom, where (place name and its country)."""
+
+    sources: list[str]
+    targets: list[str]
+    place: Optional[str] = None
+    place_country: Optional[str] = None
+    region: bool = False  # the place is a region with no single host country ("au Sahel")
+
+
+def _case(token: Token) -> set[str]:
+    """The prepositions of a nominal ("face aux rebelles" -> {"face", "aux"})."""
+    return {c.lower_ for c in token.children if c.dep_ in ("case", "fixed")} | \
+        {g.lower_ for c in token.children if c.dep_ == "case" for g in c.children if g.dep_ == "fixed"}
+
+
+class ArgumentReader:
+    """Reads the arguments of triggers in one linked article."""
+
+    def __init__(self, linked: LinkedArticle):
+        self.linked = linked
+        self.doc = linked.doc
+        self.previous_subject: Optional[list[str]] = None
+
+    # -- actors of a phrase ------------------------------------------------------
+    def actors_of(self, token: Token, depth: int = 0, conj: bool = True) -> list[str]:
+        """The collective actors a noun phrase names, one per conjunct."""
+        if depth > 4:
+            return []
+        found: list[str] = []
+        head_actor = self._phrase_actor(token)
+        if head_actor:
+            found.append(head_actor)
+        elif token.lower_ in RELATIVE and token.head.dep_ in ("acl:relcl", "acl") and token.head.head.i != token.i:
+            found += self.actors_of(token.head.head, depth + 1, conj=False)
+        elif token.lower_ in PERSONAL and self.previous_subject:
+            found += self.previous_subject
+        if conj:
+            for child in token.children:
+                if child.dep_ == "conj":
+                    found += [a for a in self.actors_of(child, depth + 1) if a not in found]
+        return found
+
+    def _phrase_actor(self, token: Token) -> Optional[str]:
+        """The actor named by a token or, failing that, the nearest one inside its phrase."""
+        mention = self.linked.token_mention.get(token.i)
+        if mention is not None:
+            return self._collective(mention)
+        frontier = [(token, 0)]
+        while frontier:
+            node, dist = frontier.pop(0)
+            for child in node.children:
+                if child.dep_ not in NOMINAL_DEPS or child.dep_ == "conj" or dist >= 3:
+                    continue
+                if child.dep_ == "nmod" and _case(child) & (TARGET_CASES - {"de"}):
+                    continue  # "le soutien de X à Y": Y is another argument
+                mention = self.linked.token_mention.get(child.i)
+                if mention is not None and not mention.place_use:
+                    actor = self._collective(mention)
+                    if actor:
+                        return actor
+                frontier.append((child, dist + 1))
+        return None
+
+    def _collective(self, mention: ActorMention) -> Optional[str]:
+        return self.linked.body_of(mention.actor_id)
+
+    # -- places ------------------------------------------------------------------
+    def location(self, token: Token, cases: set[str]) -> tuple[list[str], Optional[PlaceMention], Optional[str]]:
+        """States and the place a complement names ("au Mali", "à Kidal", "dans le Sahel")."""
+        states, place = [], None
+        for sub in token.subtree:
+            mention = self.linked.token_mention.get(sub.i)
+            if mention is not None and self.linked.actors.get(mention.actor_id) and \
+                    self.linked.actors[mention.actor_id].type == "state" and mention.actor_id not in states:
+                states.append(mention.actor_id)
+            if place is None and sub.i in self.linked.token_place:
+                place = self.linked.token_place[sub.i]
+        return states, place, None
+
+    # -- verbs -------------------------------------------------------------------
+    def subject(self, verb: Token) -> list[str]:
+        """Who acts: the subject, the agent of a passive, or the subject inherited from a governing verb."""
+        children = list(verb.children)
+        passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
+        if passive:
+            agents = [c for c in children if c.dep_ == "obl:agent"]
+            return self.actors_of(agents[0]) if agents else []
+        subjects = [c for c in children if c.dep_ == "nsubj"]
+        if subjects:
+            return self.actors_of(subjects[0])
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+            return self.subject(verb.head)
+        if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
+            return self.actors_of(verb.head, conj=True)
+        return []
+
+    def patient(self, verb: Token) -> list[str]:
+        """The subject of a passive verb, or the noun a participle qualifies."""
+        for child in verb.children:
+            if child.dep_ == "nsubj:pass":
+                return self.actors_of(child)
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return self.actors_of(verb.head)
+        return []
+
+    def complements(self, head: Token, cases: Optional[set[str]], deps=("obj", "iobj", "obl", "obl:arg", "obl:mod", "nmod")) -> list[Token]:
+        """Complements of a head, optionally those introduced by one of ``cases``."""
+        out = []
+        for child in head.children:
+            if child.dep_ not in deps:
+                continue
+            if cases is None:
+                if child.dep_ in ("obj", "iobj"):
+                    out.append(child)
+                continue
+            if _case(child) & cases:
+                out.append(child)
+        return out
+
+    def governing_subject(self, noun: Token) -> list[str]:
+        """The subject of the verb a noun depends on ("La NSPA apporte son soutien", "subi une défaite")."""
+        token = noun
+        for _ in range(3):
+            head = token.head
+            if head.i == token.i:
+                return []
+            if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and token.dep_ != "amod"):
+                if token.dep_ in ("nsubj", "nsubj:pass"):
+                    return []
+                return self.subject(head)
+            token = head
+        return []
+
+    def remember_subject(self, sent: Span) -> None:
+        """Keep the main subject of a sentence, for the pronouns of the next one."""
+        root = sent.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        if subjects and subjects[0].lower_ not in PERSONAL:
+            actors = self.actors_of(subjects[0])
+            if actors:
+                self.previous_subject = actors

@@ -1,0 +1,183 @@
+"""Who a claim is attributed to: quotations, "selon X", "X a déclaré que", "..., estime X".
+
+For every sentence the attributor returns the spans of reported content with
+their speaker: an actor id, a slug of a non-actor source (an agency, a
+think tank), or "unknown" when the article does not name it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.tokens import Span, Token
+
+from ..actors.linker import LinkedArticle
+from ..textnorm import fold, slug, strip_article
+
+UNKNOWN = "unknown"
+PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
+
+
+@dataclass(frozen=True)
+class Reported:
+    """Tokens [start, end) of content attributed to ``speaker``."""
+
+    start: int
+    end: int
+    speaker: str
+    cue: str  # quote, selon, speech
+
+
+class Attributor:
+    """Finds reported content and speakers in one linked article."""
+
+    def __init__(self, lexicon: dict, linked: LinkedArticle):
+        self.linked = linked
+        self.doc = linked.doc
+        self.speech_verbs = {fold(v) for v in lexicon["speech_verbs"]}
+        self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
+        self.prepositions = [fold(p) for p in lexicon["prepositions"]]
+        self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
+        self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
+        self.quotes = _quote_spans(self.doc.text, lexicon["quote_pairs"])
+        self.last_speaker: Optional[str] = None
+
+    # -- public ----------------------------------------------------------------
+    def reported_in(self, sent: Span) -> list[Reported]:
+        """Reported spans of a sentence (call sentences in text order: pronouns refer back)."""
+        found = self._selon(sent) + self._speech(sent)
+        found += self._quoted(sent, found)
+        if found:
+            self.last_speaker = found[-1].speaker
+        return found
+
+    def speaker_of(self, token: Token) -> Optional[str]:
+        """The speaker a token's sentence-level phrase names (a noun phrase head)."""
+        return self._speaker_from(token)
+
+    # -- cues ------------------------------------------------------------------
+    def _selon(self, sent: Span) -> list[Reported]:
+        """ "selon X", "d'après X", "according to X": the rest of the sentence is X's."""
+        found = []
+        for token in sent:
+            low = fold(token.text)
+            two = fold(" ".join(t.text for t in self.doc[token.i:token.i + 2]))
+            if low not in self.prepositions and two not in self.prepositions:
+                continue
+            skip = 2 if two in self.prepositions and low not in self.prepositions else 1
+            phrase_head = self._phrase_head(token.i + skip, sent)
+            if phrase_head is None:
+                continue
+            speaker = self._speaker_from(phrase_head)
+            if speaker:
+                found.append(Reported(sent.start, sent.end, speaker, "selon"))
+        return found
+
+    def _speech(self, sent: Span) -> list[Reported]:
+        """A speech verb: its subject speaks; the content is its complement, or the rest of the sentence."""
+        found = []
+        for token in sent:
+            if token.pos_ not in ("VERB", "AUX") or not self._is_speech(token):
+                continue
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if not subjects:
+                continue
+            speaker = self._speaker_from(subjects[0])
+            if speaker is None:
+                continue
+            complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "obj")]
+            if token.dep_ in ("parataxis", "ROOT") and not complements or token.dep_ == "parataxis":
+                start, end = sent.start, sent.end  # "..., estime le général X."
+            elif complements:
+                sub = list(complements[0].subtree)
+                start, end = sub[0].i, sub[-1].i + 1
+            else:
+                start, end = sent.start, sent.end
+            found.append(Reported(start, end, speaker, "speech"))
+        return found
+
+    def _quoted(self, sent: Span, found: list[Reported]) -> list[Reported]:
+        """Quotations inside the sentence take the speaker found for it, else the last one."""
+        out = []
+        for q_start, q_end in self.quotes:
+            if q_end <= sent.start_char or q_start >= sent.end_char:
+                continue
+            span = self.doc.char_span(max(q_start, sent.start_char), min(q_end, sent.end_char), alignment_mode="expand")
+            if span is None or len(span) < 4:
+                continue  # a scare quote, not speech
+            speaker = found[-1].speaker if found else None
+            if speaker is None and q_start < sent.start_char:
+                speaker = self.last_speaker  # a quotation that runs on from an earlier sentence
+            out.append(Reported(span.start, span.end, speaker or UNKNOWN, "quote"))
+        return out
+
+    # -- helpers ---------------------------------------------------------------
+    def _is_speech(self, token: Token) -> bool:
+        lemma = fold(token.lemma_)
+        if lemma in self.speech_verbs:
+            return True
+        for phrase in self.speech_phrases:
+            if lemma == phrase[0] and any(fold(c.lemma_) == phrase[1] for c in token.children):
+                return True
+        return False
+
+    def _phrase_head(self, i: int, sent: Span) -> Optional[Token]:
+        """The head noun of the phrase starting at token i (after "selon")."""
+        if i >= sent.end:
+            return None
+        token = self.doc[i]
+        while token.head.i != token.i and token.head.i >= i and token.head.i < sent.end and \
+                token.dep_ in ("det", "amod", "case", "flat:name", "compound", "nummod"):
+            token = token.head
+        return token
+
+    def _speaker_from(self, head: Token) -> Optional[str]:
+        """The speaker a noun phrase names: a person, an actor, a medium, or unknown."""
+        if fold(head.text) in PRONOUNS:
+            return self.last_speaker
+        subtree = [t for t in head.subtree if t.i >= head.i - 3]
+        people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
+                  and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
+        if people:
+            return people[0].actor_id
+        if head.i in self.linked.media_tokens:
+            return slug(self.linked.media_tokens[head.i])
+        for t in subtree:
+            if t.i in self.linked.media_tokens:
+                return slug(self.linked.media_tokens[t.i])
+        for t in sorted(subtree, key=lambda t: abs(t.i - head.i)):
+            mention = self.linked.token_mention.get(t.i)
+            if mention is not None:
+                return mention.actor_id
+        if fold(head.lemma_) in self.unknown_markers or fold(head.text) in self.unknown_markers:
+            return UNKNOWN
+        if head.ent_type_ in ("ORG", "MISC") or head.pos_ == "PROPN":
+            name = " ".join(t.text for t in head.subtree if t.ent_type_ or t.pos_ == "PROPN")
+            return slug(strip_article(name)) or None
+        if fold(head.lemma_) in self.source_nouns:
+            return UNKNOWN
+        return None
+
+
+def _quote_spans(text: str, pairs: list[list[str]]) -> list[tuple[int, int]]:
+    """Character spans of quotations (« », “ ”, and straight quotes paired in order)."""
+    spans = []
+    for opening, closing in pairs:
+        i = 0
+        while True:
+            start = text.find(opening, i)
+            if start < 0:
+                break
+            end = text.find(closing, start + 1)
+            if end < 0:
+                break
+            if end - start > 2:
+                spans.append((start, end + 1))
+            i = end + 1
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            continue
+        merged.append((s, e))
+    return merged

@@ -1,0 +1,73 @@
+"""Repeated mentions of one happening in an article become one fact (ONTOLOGY.md, section 3).
+
+Mentions with the same type and actors are one fact, unless their
+quantities or places differ (a planned reinforcement of 2,000 and a present
+force of 15,000 are two happenings).  The merged fact takes the modality
+(and speaker, and evidence) of its most certain mention and the attributes
+of its most precise one.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..model import Fact
+from .lexicon import SYMMETRIC
+from .modality import _certainty
+
+
+def _key(fact: Fact) -> tuple:
+    ends = (fact.source, fact.target or "")
+    if fact.type in SYMMETRIC:
+        ends = tuple(sorted(ends))
+    return (fact.type,) + ends
+
+
+def _qty_key(quantity: Optional[dict]) -> Optional[tuple]:
+    if not quantity:
+        return None
+    return tuple(sorted((k, v) for k, v in quantity.items()))
+
+
+def _compatible(a: Fact, b: Fact) -> bool:
+    """Whether two mentions can be the same happening."""
+    if a.quantity and b.quantity and _qty_key(a.quantity) != _qty_key(b.quantity):
+        return False
+    if a.place and b.place and a.place != b.place:
+        return False
+    return True
+
+
+def _precision(fact: Fact) -> int:
+    """How many attributes a mention gives (quantity, place, an exact date)."""
+    when = fact.when if isinstance(fact.when, str) else ""
+    return bool(fact.quantity) * 2 + bool(fact.place) + len(when) // 5
+
+
+def _combine(group: list[Fact]) -> Fact:
+    surest = min(group, key=lambda f: (_certainty(f.modality), -_precision(f)))
+    richest = max(group, key=_precision)
+    merged = Fact(**{**surest.__dict__})
+    for attr in ("quantity", "place", "when"):
+        if getattr(richest, attr):
+            setattr(merged, attr, getattr(richest, attr))
+        elif not getattr(merged, attr):
+            setattr(merged, attr, next((getattr(f, attr) for f in group if getattr(f, attr)), None))
+    if not merged.speaker:
+        merged.speaker = next((f.speaker for f in group if f.speaker), None)
+    return merged
+
+
+def merge_facts(facts: list[Fact]) -> list[Fact]:
+    """One fact per happening, in the order of first mention."""
+    groups: list[list[Fact]] = []
+    index: dict[tuple, list[list[Fact]]] = {}
+    for fact in facts:
+        for group in index.get(_key(fact), []):
+            if all(_compatible(fact, other) for other in group):
+                group.append(fact)
+                break
+        else:
+            group = [fact]
+            groups.append(group)
+            index.setdefault(_key(fact), []).append(group)
+    return [_combine(g) for g in groups]

@@ -1,0 +1,133 @@
+"""How sure the article is of a fact: negated > hypothetical > hedged > reported > asserted.
+
+The French model gives mood and tense for free ("auraient été tués":
+conditional, hedged; "déploiera": future, hypothetical); the rest comes from
+cue lists (modal and governing verbs, nouns and adjectives of possibility,
+negation particles) read along the trigger's chain of syntactic heads.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from spacy.tokens import Span, Token
+
+from ..textnorm import fold
+
+ORDER = ("negated", "hypothetical", "hedged", "reported", "asserted")
+CLAUSE_STOP = {"ccomp", "parataxis", "ROOT"}
+
+
+class ModalityReader:
+    """Reads the modality cues around a trigger."""
+
+    def __init__(self, cues: dict, speech_verbs: Iterable[str]):
+        neg, hyp, hed = cues["negation"], cues["hypothetical"], cues["hedged"]
+        self.neg_particles = {fold(w) for w in neg["particles"]}
+        self.neg_dets = {fold(w) for w in neg["determiners"]} | {fold(w) for w in neg["pronouns"]}
+        self.neg_verbs = {fold(w) for w in neg["governing_verbs"]}
+        self.neg_nouns = {fold(w) for w in neg["nouns"]}
+        self.neg_preps = {fold(w) for w in neg["prepositions"]}
+        self.neg_phrases = [fold(p) for p in neg["phrases"]]
+        self.modals = {fold(w) for w in hyp["modal_verbs"]}
+        self.hyp_verbs = {fold(w) for w in hyp["governing_verbs"]}
+        self.hyp_nouns = {fold(w) for w in hyp["nouns"]}
+        self.hyp_adjs = {fold(w) for w in hyp["adjectives"]}
+        self.conditional_marks = {fold(w) for w in hyp["conditional_marks"]}
+        self.future_phrases = [fold(p) for p in hyp["future_phrases"]]
+        self.hedge_verbs = {fold(w) for w in hed["verbs"]}
+        self.hedge_advs = {fold(w) for w in hed["adverbs"]}
+        self.hedge_adjs = {fold(w) for w in hed["adjectives"]}
+        self.hedge_phrases = [fold(p) for p in hed["phrases"]]
+        self.speech_verbs = {fold(w) for w in speech_verbs}
+
+    def read(self, trigger: Token, sent: Span, reported: bool) -> str:
+        """The modality of the fact a trigger announces."""
+        chain = self._chain(trigger)
+        text = fold(sent.text)
+        if self._negated(trigger, chain, text):
+            return "negated"
+        if self._hypothetical(trigger, chain, text):
+            return "hypothetical"
+        if self._hedged(trigger, chain, text):
+            return "hedged"
+        return "reported" if reported else "asserted"
+
+    # -- the trigger's clause ---------------------------------------------------
+    def _chain(self, trigger: Token) -> list[Token]:
+        """The trigger and its heads up to its clause's verb (and that verb's governor, once)."""
+        chain = [trigger]
+        token = trigger
+        verbs_seen = 1 if trigger.pos_ in ("VERB", "AUX") else 0
+        while token.head.i != token.i and len(chain) < 6:
+            if fold(token.head.lemma_) in self.speech_verbs:
+                break  # what the speaker's verb says of itself is not the fact's
+            if token.dep_ in CLAUSE_STOP and verbs_seen:
+                break
+            token = token.head
+            chain.append(token)
+            if token.pos_ in ("VERB", "AUX"):
+                verbs_seen += 1
+                if verbs_seen >= 3:
+                    break
+        return chain
+
+    @staticmethod
+    def _with_aux(chain: list[Token]) -> list[Token]:
+        return chain + [c for t in chain for c in t.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
+
+    # -- cues -------------------------------------------------------------------
+    def _negated(self, trigger: Token, chain: list[Token], text: str) -> bool:
+        if any(p in text for p in self.neg_phrases):
+            return True
+        for token in chain[:3]:
+            for child in token.children:
+                low = fold(child.text)
+                if child.dep_ == "advmod" and low in self.neg_particles:
+                    return True
+                if child.dep_ == "det" and fold(child.lemma_) in self.neg_dets and token.pos_ == "NOUN":
+                    return True
+                if child.dep_ == "case" and low in self.neg_preps and token.i == trigger.i:
+                    return True
+        return any(fold(t.lemma_) in self.neg_verbs | self.neg_nouns for t in chain[1:])
+
+    def _hypothetical(self, trigger: Token, chain: list[Token], text: str) -> bool:
+        for token in self._with_aux(chain):
+            morph = token.morph
+            if "Fut" in morph.get("Tense") and token.pos_ in ("VERB", "AUX"):
+                return True
+            if fold(token.lemma_) == "aller" and token.pos_ in ("AUX", "VERB") and token.i != trigger.i:
+                return True
+        for token in chain:
+            lemma = fold(token.lemma_)
+            if token.i != trigger.i and token.pos_ in ("VERB", "AUX") and (lemma in self.modals or lemma in self.hyp_verbs):
+                return True
+            if token.i != trigger.i and token.pos_ == "NOUN" and lemma in self.hyp_nouns:
+                return True
+            if any(c.dep_ == "mark" and fold(c.text) in self.conditional_marks for c in token.children):
+                return True
+            if any(c.dep_ == "amod" and fold(c.lemma_) in self.hyp_adjs for c in token.children) and token.pos_ == "NOUN":
+                return True
+        return any(p in text for p in self.future_phrases) and trigger.pos_ in ("VERB", "NOUN")
+
+    def _hedged(self, trigger: Token, chain: list[Token], text: str) -> bool:
+        if any(p in text for p in self.hedge_phrases):
+            return True
+        for token in self._with_aux(chain[:3]):
+            if "Cnd" in token.morph.get("Mood"):
+                return True
+        for token in chain:
+            if fold(token.lemma_) in self.hedge_verbs and token.i != trigger.i:
+                return True
+            for child in token.children:
+                if fold(child.text) in self.hedge_advs or (child.dep_ == "amod" and fold(child.lemma_) in self.hedge_adjs):
+                    return True
+        return False
+
+
+def most_certain(modalities: Iterable[str]) -> str:
+    """The most certain of several modalities (asserted first)."""
+    return min(modalities, key=_certainty)
+
+
+def _certainty(modality: str) -> int:
+    return {"asserted": 0, "reported": 1, "hedged": 2, "hypothetical": 3, "negated": 4}[modality]
