@@ -36,3 +36,15 @@ def strip_article(text: str) -> str:
         if low.startswith(article) and len(text) > len(article):
             return text[len(article):]
     return text
+
+
+def lemma_candidates(token) -> list[str]:
+    """The model's lemma, then forms that repair its misses on inflected verbs ("estime" -> "estimer")."""
+    forms = [token.lemma_, token.text]
+    text = fold(token.text)
+    if token.pos_ in ("VERB", "AUX"):
+        for suffix, repl in (("ent", "er"), ("e", "er"), ("es", "er"), ("ait", "er"), ("aient", "er"),
+                             ("era", "er"), ("eront", "er"), ("é", "er"), ("ée", "er"), ("és", "er"), ("ées", "er")):
+            if text.endswith(suffix) and len(text) > len(suffix) + 2:
+                forms.append(text[: -len(suffix)] + repl)
+    return forms

@@ -69,6 +69,7 @@ class LinkedArticle:
     media_tokens: dict[int, str]
     clutter: set[int]
     bodies: dict[str, str] = field(default_factory=dict)  # person id -> the body they act for
+    host: Optional[str] = None  # the country where the article's events happen
     token_mention: dict[int, ActorMention] = field(default_factory=dict)
     token_place: dict[int, PlaceMention] = field(default_factory=dict)
 
@@ -102,7 +103,10 @@ class Linker:
         self.titles = {fold(w) for w in ctx["person_titles"]}
         self.not_persons = {fold(w) for w in ctx["not_persons"]}
         self.clutter_res = [re.compile(p, re.IGNORECASE) for p in ctx["clutter_lines"]]
-        self.generic = set(ctx.get("generic_actors", ["jihadists", "civilians"]))
+        self.generic = set(ctx["generic_actors"])
+        self.host_nouns = {fold(w) for w in ctx["host_government_nouns"]}
+        self.host_heads = {fold(w) for w in ctx["host_government_heads"]}
+        self.host_modifiers = {fold(w) for w in ctx["host_government_modifiers"]}
         entries = [(a.text, (a.actor_id, a.kind)) for a in kb.aliases()]
         entries += [(name, ("media", name)) for name in ctx["media"]]
         self.actor_forms = FormIndex(tokenizer, entries)
@@ -119,9 +123,42 @@ class Linker:
         mentions += self._persons(doc, clutter, taken, mentions)
         taken = {i for m in mentions for i in range(m.start, m.end)} | set(media)
         mentions += self._organisations(doc, clutter, taken)
+        host = self._host(mentions, places)
+        if host:
+            taken = {i for m in mentions for i in range(m.start, m.end)}
+            mentions += self._host_government(doc, clutter, taken, host)
         mentions.sort(key=lambda m: m.start)
         actors, bodies = self._actors(doc, mentions, article.date)
-        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies)
+        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies, host=host)
+
+    # -- the host country ----------------------------------------------------
+    def _host(self, mentions: list[ActorMention], places: list[PlaceMention]) -> Optional[str]:
+        """The country of the article's places, else its most named state."""
+        counts: dict[str, int] = {}
+        for place in places:
+            if place.country:
+                counts[place.country] = counts.get(place.country, 0) + 2
+        for mention in mentions:
+            entry = self.kb.get(mention.actor_id)
+            if entry is not None and entry.type == "state":
+                counts[mention.actor_id] = counts.get(mention.actor_id, 0) + (2 if mention.place_use else 1)
+        return max(counts, key=counts.get) if counts else None
+
+    def _host_government(self, doc: Doc, clutter: set[int], taken: set[int], host: str) -> list[ActorMention]:
+        """ "la junte", "le gouvernement de transition": the host country's government."""
+        found = []
+        for token in doc:
+            if token.i in taken or token.i in clutter or token.pos_ != "NOUN":
+                continue
+            lemma = fold(token.lemma_)
+            if lemma in self.host_nouns:
+                found.append(ActorMention(token.i, token.i + 1, host, "metonym", token.text))
+            elif lemma in self.host_heads:
+                mods = [c for c in token.children if fold(c.lemma_) in self.host_modifiers and c.i not in taken]
+                if mods:
+                    end = max(c.right_edge.i for c in mods) + 1
+                    found.append(ActorMention(token.i, end, host, "metonym", doc[token.i:end].text))
+        return found
 
     # -- page clutter ------------------------------------------------------
     def _clutter_tokens(self, doc: Doc) -> set[int]:

@@ -12,7 +12,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
-from ..textnorm import fold, slug, strip_article
+from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
@@ -113,9 +113,9 @@ class Attributor:
 
     # -- helpers ---------------------------------------------------------------
     def _is_speech(self, token: Token) -> bool:
-        lemma = fold(token.lemma_)
-        if lemma in self.speech_verbs:
+        if any(fold(form) in self.speech_verbs for form in lemma_candidates(token)):
             return True
+        lemma = fold(token.lemma_)
         for phrase in self.speech_phrases:
             if lemma == phrase[0] and any(fold(c.lemma_) == phrase[1] for c in token.children):
                 return True

@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
 from ..model import Article, Fact
-from ..textnorm import fold
+from ..textnorm import fold, lemma_candidates
 from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CASES, TARGET_CASES,
                         AGENT_CASES, ArgumentReader, Arguments, _case)
 from .attribution import Attributor, Reported
@@ -69,9 +69,13 @@ class FactExtractor:
     # -- triggers ----------------------------------------------------------------
     def _triggers(self, token: Token, sent: Span, linked: LinkedArticle) -> list[Trigger]:
         """Lexicon entries a token announces, ambiguous ones checked against their theme."""
-        if token.i in linked.token_mention and token.pos_ == "PROPN":
-            return []
-        found = self.lex.triggers_for(token.lemma_, token.pos_) or self.lex.triggers_for(token.text, token.pos_)
+        if token.i in linked.token_mention:
+            return []  # "l'opération Serval" names an actor, it is no event
+        found = []
+        for form in lemma_candidates(token):
+            found = self.lex.triggers_for(form, token.pos_)
+            if found:
+                break
         for phrase in self.lex.phrases:
             words = [fold(t.lemma_) for t in token.doc[token.i:token.i + len(phrase.phrase)]]
             if tuple(words) == phrase.phrase or tuple(fold(t.text) for t in token.doc[token.i:token.i + len(phrase.phrase)]) == phrase.phrase:
@@ -267,6 +271,8 @@ class FactExtractor:
             return
         if trigger.type in SYMMETRIC and len(args.sources) > 1:
             return
+        if token.pos_ in ("NOUN", "PROPN"):
+            return  # a nominal's arguments are its complements; nothing nearby stands in for them
         clause = _clause_head(token)
         candidates = []
         for t in clause.subtree:
@@ -299,13 +305,8 @@ class FactExtractor:
 
     @staticmethod
     def _host_country(linked: LinkedArticle) -> Optional[str]:
-        """The state most often named in the article: where deployments go when none is said."""
-        counts: dict[str, int] = {}
-        for mention in linked.mentions:
-            actor = linked.actors.get(mention.actor_id)
-            if actor is not None and actor.type == "state":
-                counts[mention.actor_id] = counts.get(mention.actor_id, 0) + 1
-        return max(counts, key=counts.get) if counts else None
+        """Where deployments go when none is said: the country of the article's places."""
+        return linked.host
 
 
 def _covering(reported: list[Reported], token: Token) -> Optional[Reported]:

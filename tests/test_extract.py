@@ -1,0 +1,96 @@
+"""Extraction behaviour on sentences written for these tests (never copied from the press)."""
+from __future__ import annotations
+
+import pytest
+
+from recoupe.model import Article
+
+
+def facts_of(extractor, text: str, date: str = "2024-03-15"):
+    result = extractor.extract(Article(id="t", text=text, date=date, lang="fr"))
+    return result, [(f.type, f.source, f.target, f.modality) for f in result.facts]
+
+
+def find(result, fact_type, source=None, target=None):
+    for fact in result.facts:
+        if fact.type == fact_type and (source is None or fact.source == source) and (
+                target is None or fact.target == target):
+            return fact
+    return None
+
+
+def test_evidence_offsets_point_into_the_text(extractor):
+    text = "Titre de l'article\nLa Russie a livré au Mali six hélicoptères de combat en janvier 2022."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "arms_transfer", "russia", "mali")
+    assert fact is not None
+    assert text[fact.evidence_start:fact.evidence_end] == fact.evidence
+    assert fact.quantity == {"value": 6, "unit": "helicopters"}
+    assert fact.when == "2022-01"
+
+
+def test_coordinated_subjects_give_one_fact_each(extractor):
+    text = "L'armée malienne et les mercenaires du groupe Wagner ont pris le contrôle de la ville de Kidal."
+    result, _ = facts_of(extractor, text, "2023-11-15")
+    sources = {f.source for f in result.facts if f.type == "capture"}
+    assert {"fama", "wagner"} <= sources
+    assert all(f.place == "Kidal" for f in result.facts if f.type == "capture")
+
+
+def test_conditional_is_hedged_and_selon_gives_the_speaker(extractor):
+    text = "Selon Reuters, des soldats russes auraient été déployés à Tombouctou la semaine dernière."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "russia", "mali")
+    assert fact is not None
+    assert fact.modality == "hedged"
+    assert fact.speaker == "reuters"
+
+
+def test_future_is_hypothetical(extractor):
+    text = "La France déploiera 2.000 soldats supplémentaires au Niger avant la fin de l'année."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "france", "niger")
+    assert fact is not None and fact.modality == "hypothetical"
+    assert fact.quantity == {"value": 2000, "unit": "troops"}
+
+
+def test_negation(extractor):
+    text = "Le gouvernement malien n'a jamais demandé l'aide de l'Algérie."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "request", "mali", "algeria")
+    assert fact is not None and fact.modality == "negated"
+
+
+def test_person_stands_for_their_state_and_speaks_for_a_quote(extractor):
+    text = ("« Nous ne laisserons pas nos partenaires seuls », a déclaré Jean-Yves Le Drian.\n"
+            "Jean-Yves Le Drian a menacé la junte malienne de sanctions.")
+    result, _ = facts_of(extractor, text, "2021-10-02")
+    fact = find(result, "threaten", "france", "mali")
+    assert fact is not None and fact.modality == "asserted"
+    persons = {a.id for a in result.actors if a.type == "person"}
+    assert "jean-yves-le-drian" in persons
+
+
+def test_unknown_person_still_becomes_an_actor(extractor):
+    text = "Le commandant Issa Koulibaly Tembely a rencontré des responsables de l'ONU à Gao."
+    result, _ = facts_of(extractor, text)
+    ids = {a.id: a for a in result.actors}
+    assert "issa-koulibaly-tembely" in ids and ids["issa-koulibaly-tembely"].type == "person"
+
+
+def test_clutter_lines_give_nothing(extractor):
+    text = ("Le Niger a expulsé l'ambassadeur de France.\n"
+            "Lire aussi : Le Tchad accueille des soldats américains\n"
+            "Par Aminata Diallo")
+    result, _ = facts_of(extractor, text)
+    assert find(result, "deploy") is None
+    assert "aminata-diallo" not in {a.id for a in result.actors}
+
+
+def test_a_place_is_not_an_actor(extractor):
+    text = "Des combats ont opposé l'armée malienne aux rebelles du CSP-DPA à Tinzaouatène fin juillet."
+    result, _ = facts_of(extractor, text, "2024-08-10")
+    ids = {a.id for a in result.actors}
+    assert "tinzaouatene" not in ids
+    fact = find(result, "fight")
+    assert fact is not None and fact.place == "Tinzaouatène" and fact.when == "2024-07"
