@@ -42,6 +42,9 @@ def lemma_candidates(token) -> list[str]:
     """The model's lemma, then forms that repair its misses on inflected verbs ("estime" -> "estimer")."""
     forms = [token.lemma_, token.text]
     text = fold(token.text)
+    for suffix in ("es", "s", "e"):  # adjectives and participles: "présentes" -> "présent"
+        if text.endswith(suffix) and len(text) > len(suffix) + 3:
+            forms.append(text[: -len(suffix)])
     if token.pos_ in ("VERB", "AUX"):
         for suffix, repl in (("ent", "er"), ("e", "er"), ("es", "er"), ("ait", "er"), ("aient", "er"),
                              ("era", "er"), ("eront", "er"), ("é", "er"), ("ée", "er"), ("és", "er"), ("ées", "er")):

@@ -72,6 +72,13 @@ class ArgumentReader:
             for child in token.children:
                 if child.dep_ == "conj":
                     found += [a for a in self.actors_of(child, depth + 1) if a not in found]
+                elif child.dep_ == "amod":  # "les dirigeants français et maliens"
+                    for adj in child.children:
+                        mention = self.linked.token_mention.get(adj.i)
+                        if adj.dep_ == "conj" and mention is not None:
+                            actor = self._collective(mention)
+                            if actor and actor not in found:
+                                found.append(actor)
         return found
 
     def _phrase_actor(self, token: Token) -> Optional[str]:

@@ -162,7 +162,13 @@ class FactExtractor:
     def _arguments(self, token: Token, trigger: Trigger, reader: ArgumentReader, sent: Span,
                    host: Optional[str]) -> Optional[Arguments]:
         frame = self.lex.frames[trigger.type]
-        if token.pos_ in ("NOUN", "PROPN") and trigger.section != "phrases":
+        if trigger.section == "adjectives" and token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN"):
+            args = self._noun_arguments(token.head, trigger, reader, frame)  # "des relations tendues entre X et Y"
+            if not args.sources:
+                args.sources = reader.governing_subject(token.head)
+        elif trigger.section == "adjectives":
+            args = self._verb_arguments(token, trigger, reader, frame, predicate=True)
+        elif token.pos_ in ("NOUN", "PROPN") and trigger.section != "phrases":
             args = self._noun_arguments(token, trigger, reader, frame)
         else:
             verb = token if token.pos_ in ("VERB", "AUX", "ADJ") else token.head
@@ -172,8 +178,13 @@ class FactExtractor:
         self._complete_target(token, trigger, reader, sent, args, host)
         return args
 
-    def _verb_arguments(self, verb: Token, trigger: Trigger, reader: ArgumentReader, frame: dict) -> Arguments:
-        subject = reader.subject(verb)
+    def _verb_arguments(self, verb: Token, trigger: Trigger, reader: ArgumentReader, frame: dict,
+                        predicate: bool = False) -> Arguments:
+        if predicate:  # "les troupes sont présentes": the subject of the copula, never an agent
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            subject = reader.actors_of(subjects[0]) if subjects else reader.subject(verb)
+        else:
+            subject = reader.subject(verb)
         target_kind = frame["target"]
         if trigger.inverse:
             givers = [a for c in reader.complements(verb, FROM_CASES | {"auprès", "par"}) for a in reader.actors_of(c)]

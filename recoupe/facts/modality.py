@@ -15,6 +15,7 @@ from ..textnorm import fold
 
 ORDER = ("negated", "hypothetical", "hedged", "reported", "asserted")
 CLAUSE_STOP = {"ccomp", "parataxis", "ROOT"}
+SELF_NEGATING = {"jamais", "not", "never", "n't"}  # "pas", "plus" negate only beside "ne"
 
 
 class ModalityReader:
@@ -82,7 +83,8 @@ class ModalityReader:
         for token in chain[:3]:
             for child in token.children:
                 low = fold(child.text)
-                if child.dep_ == "advmod" and low in self.neg_particles:
+                if child.dep_ == "advmod" and low in self.neg_particles and (
+                        low in SELF_NEGATING or any(fold(c.text) in ("ne", "n'") for c in token.children)):
                     return True
                 if child.dep_ == "det" and fold(child.lemma_) in self.neg_dets and token.pos_ == "NOUN":
                     return True
