@@ -42,9 +42,14 @@ class Arguments:
 
 
 def _case(token: Token) -> set[str]:
-    """The prepositions of a nominal ("face aux rebelles" -> {"face", "aux"})."""
-    return {c.lower_ for c in token.children if c.dep_ in ("case", "fixed")} | \
-        {g.lower_ for c in token.children if c.dep_ == "case" for g in c.children if g.dep_ == "fixed"}
+    """The prepositions of a nominal ("face aux rebelles" -> {"face", "aux"}), also when the
+    parser hangs them on a modifier of the nominal ("face aux rebelles touaregs")."""
+    cases = {c.lower_ for c in token.children if c.dep_ in ("case", "fixed")}
+    cases |= {g.lower_ for c in token.children if c.dep_ == "case" for g in c.children if g.dep_ == "fixed"}
+    if not cases:
+        cases = {g.lower_ for c in token.children if c.dep_ in ("amod", "det") and c.i < token.i
+                 for g in c.children if g.dep_ == "case"}
+    return cases
 
 
 class ArgumentReader:
@@ -90,7 +95,7 @@ class ArgumentReader:
         while frontier:
             node, dist = frontier.pop(0)
             for child in node.children:
-                if child.dep_ not in NOMINAL_DEPS or child.dep_ == "conj" or dist >= 3:
+                if child.dep_ not in NOMINAL_DEPS or child.dep_ == "conj" or dist >= 5:
                     continue
                 if child.dep_ == "nmod" and _case(child) & (TARGET_CASES - {"de"}):
                     continue  # "le soutien de X à Y": Y is another argument

@@ -150,7 +150,7 @@ class FactExtractor:
         """One (source, target) per actor; coordinated sides of a symmetric fact pair up."""
         sources = list(dict.fromkeys(args.sources))
         targets = [t for t in dict.fromkeys(args.targets)]
-        if not targets and fact_type in SYMMETRIC and len(sources) > 1:
+        if not targets and fact_type in SYMMETRIC and fact_type != "fight" and len(sources) > 1:
             return list(combinations(sources, 2))
         if not targets:
             if fact_type in ("deploy", "withdraw") and args.region:
@@ -280,8 +280,8 @@ class FactExtractor:
             if not args.targets and not args.region and host and host not in args.sources:
                 args.targets.append(host)
             return
-        if trigger.type in SYMMETRIC and len(args.sources) > 1:
-            return
+        if trigger.type in SYMMETRIC and trigger.type != "fight" and len(args.sources) > 1:
+            return  # "le Mali et le Niger ont signé": the coordinated sides pair up
         if token.pos_ in ("NOUN", "PROPN"):
             return  # a nominal's arguments are its complements; nothing nearby stands in for them
         clause = _clause_head(token)

@@ -109,6 +109,9 @@ class ModalityReader:
                 return True
             if any(c.dep_ == "amod" and fold(c.lemma_) in self.hyp_adjs for c in token.children) and token.pos_ == "NOUN":
                 return True
+        if any(t.lower_ in self.conditional_marks and t.pos_ == "SCONJ"
+               for t in trigger.doc[max(trigger.sent.start, trigger.i - 6):trigger.i]):
+            return True  # the parser often hangs "si" on the subject rather than on the verb
         return any(p in text for p in self.future_phrases) and trigger.pos_ in ("VERB", "NOUN")
 
     def _hedged(self, trigger: Token, chain: list[Token], text: str) -> bool:
