@@ -30,6 +30,9 @@ RELATIVE = {"qui", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "les
 PERSONAL = {"il", "elle", "ils", "elles", "celle-ci", "celui-ci", "ceux-ci", "celles-ci", "it", "they", "he", "she"}
 
 
+KIND_RANK = {"name": 0, "person": 0, "organisation": 0, "metonym": 1, "demonym": 2}
+
+
 @dataclass
 class Arguments:
     """Who acts, on whom, where (place name and its country)."""
@@ -39,6 +42,7 @@ class Arguments:
     place: Optional[str] = None
     place_country: Optional[str] = None
     region: bool = False  # the place is a region with no single host country ("au Sahel")
+    nominal: bool = False  # announced by a noun ("le déploiement"), not a verb
 
 
 def _case(token: Token) -> set[str]:
@@ -87,10 +91,12 @@ class ArgumentReader:
         return found
 
     def _phrase_actor(self, token: Token) -> Optional[str]:
-        """The actor named by a token or, failing that, the nearest one inside its phrase."""
+        """The actor named by a token or, failing that, the one inside its phrase: names before
+        demonyms ("les mercenaires du groupe russe Wagner" is Wagner), then the nearest."""
         mention = self.linked.token_mention.get(token.i)
         if mention is not None:
             return self._collective(mention)
+        found: list[tuple[int, int, ActorMention]] = []
         frontier = [(token, 0)]
         while frontier:
             node, dist = frontier.pop(0)
@@ -101,10 +107,12 @@ class ArgumentReader:
                     continue  # "le soutien de X à Y": Y is another argument
                 mention = self.linked.token_mention.get(child.i)
                 if mention is not None and not mention.place_use:
-                    actor = self._collective(mention)
-                    if actor:
-                        return actor
+                    found.append((KIND_RANK.get(mention.kind, 1), dist, mention))
                 frontier.append((child, dist + 1))
+        for _, _, mention in sorted(found, key=lambda f: (f[0], f[1])):
+            actor = self._collective(mention)
+            if actor:
+                return actor
         return None
 
     def _collective(self, mention: ActorMention) -> Optional[str]:

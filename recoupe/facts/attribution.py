@@ -41,6 +41,7 @@ class Attributor:
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
         self.quotes = _quote_spans(self.doc.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
+        self.quote_speakers = {q: self._quote_speaker(q) for q in self.quotes}
 
     # -- public ----------------------------------------------------------------
     def reported_in(self, sent: Span) -> list[Reported]:
@@ -85,7 +86,11 @@ class Attributor:
             speaker = self._speaker_from(subjects[0])
             if speaker is None:
                 continue
-            complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "obj")]
+            # a clausal complement is a claim; a nominal object is the speech act itself
+            # ("ont fait savoir leur frustration" is asserted criticism)
+            complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
+            if not complements and any(c.dep_ == "obj" for c in token.children) and token.dep_ != "parataxis":
+                continue
             if token.dep_ in ("parataxis", "ROOT") and not complements or token.dep_ == "parataxis":
                 start, end = sent.start, sent.end  # "..., estime le général X."
             elif complements:
@@ -105,11 +110,26 @@ class Attributor:
             span = self.doc.char_span(max(q_start, sent.start_char), min(q_end, sent.end_char), alignment_mode="expand")
             if span is None or len(span) < 4:
                 continue  # a scare quote, not speech
-            speaker = found[-1].speaker if found else None
+            speaker = self.quote_speakers.get((q_start, q_end)) or (found[-1].speaker if found else None)
             if speaker is None and q_start < sent.start_char:
                 speaker = self.last_speaker  # a quotation that runs on from an earlier sentence
             out.append(Reported(span.start, span.end, speaker or UNKNOWN, "quote"))
         return out
+
+    def _quote_speaker(self, quote: tuple[int, int]) -> Optional[str]:
+        """Who speaks a quotation: a speech verb after it ("», estime X") or before it ("X a dit : «")."""
+        q_start, q_end = quote
+        closing = self.doc.char_span(q_end - 1, q_end, alignment_mode="expand")
+        opening = self.doc.char_span(q_start, q_start + 1, alignment_mode="expand")
+        for token, after in ((closing, True), (opening, False)):
+            if token is None:
+                continue
+            sent = token.sent
+            for reported in self._speech(sent) + self._selon(sent):
+                verb_outside = True
+                if reported.speaker and verb_outside:
+                    return reported.speaker
+        return None
 
     # -- helpers ---------------------------------------------------------------
     def _is_speech(self, token: Token) -> bool:

@@ -15,6 +15,7 @@ from typing import Iterable, Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
+from ..data import load_yaml
 from ..model import Article, Fact
 from ..textnorm import fold, lemma_candidates
 from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CASES, TARGET_CASES,
@@ -47,6 +48,7 @@ class FactExtractor:
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
         self.modality = ModalityReader(lexicon.modality, lexicon.attribution["speech_verbs"])
+        self.civilian_nouns = {fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["civilian_nouns"]}
 
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an article, repeated mentions merged."""
@@ -99,7 +101,7 @@ class FactExtractor:
                 if mention and linked.actors.get(mention.actor_id) and \
                         linked.actors[mention.actor_id].type in theme.actor_types and t.i != token.i:
                     return True
-        if theme.places and any(t.i in linked.token_place for t in related if t.i != token.i):
+        if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
         if theme.complement_marks:
             return any(c.dep_ in ("xcomp", "ccomp") for c in token.children) or any(
@@ -107,6 +109,12 @@ class FactExtractor:
         if theme.reflexive:
             return any(fold(c.text) in ("s'", "se") for c in token.children)
         return False
+
+    @staticmethod
+    def _object_tokens(token: Token) -> list[Token]:
+        """The trigger's object (or a noun's complements), where a captured place must be."""
+        deps = ("obj", "nsubj:pass") if token.pos_ in ("VERB", "AUX") else ("nmod",)
+        return [t for c in token.children if c.dep_ in deps for t in c.subtree]
 
     @staticmethod
     def _related_tokens(token: Token) -> list[Token]:
@@ -153,7 +161,7 @@ class FactExtractor:
         if not targets and fact_type in SYMMETRIC and fact_type != "fight" and len(sources) > 1:
             return list(combinations(sources, 2))
         if not targets:
-            if fact_type in ("deploy", "withdraw") and args.region:
+            if fact_type in ("deploy", "withdraw") and args.region and not args.nominal:
                 return [(s, None) for s in sources]
             return []
         return [(s, t) for s in sources for t in targets if s != t]
@@ -175,6 +183,9 @@ class FactExtractor:
             args = self._verb_arguments(verb, trigger, reader, frame)
         if not args.sources:
             return None
+        args.nominal = token.pos_ in ("NOUN", "PROPN")
+        if trigger.type == "fight" and not args.targets and self._civilian_victims(token):
+            args.targets = ["civilians"]
         self._complete_target(token, trigger, reader, sent, args, host)
         return args
 
@@ -239,6 +250,14 @@ class FactExtractor:
             self._locate(comps, reader, args)
             return args
         return self._with_place(noun, reader, args)
+
+    def _civilian_victims(self, token: Token) -> bool:
+        """ "des civils ont été tués", "tué 200 personnes": violence against civilians."""
+        victims = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+        if token.dep_ == "acl":
+            victims.append(token.head)
+        return any(fold(t.lemma_) in self.civilian_nouns or fold(t.text) in self.civilian_nouns
+                   for v in victims for t in v.subtree)
 
     def _locate(self, comps: list[Token], reader: ArgumentReader, args: Arguments) -> None:
         """Targets and place from locative complements: a state, or a place and its country."""
