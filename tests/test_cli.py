@@ -31,7 +31,7 @@ def test_extract_goes_past_bad_inputs_and_fails_at_the_end(corpus, tmp_path):
     out = tmp_path / "out.jsonl"
     proc = run(["extract", str(corpus), "-o", str(out)])
     assert proc.returncode == 1
-    errors = [line for line in proc.stderr.decode().splitlines() if "error" in line]
+    errors = [line for line in proc.stderr.decode().splitlines() if "error:" in line]
     assert len(errors) == 2
     assert any("broken.json" in e for e in errors) and any("bad.txt" in e for e in errors)
     assert "Traceback" not in proc.stderr.decode()

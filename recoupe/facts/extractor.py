@@ -181,6 +181,8 @@ class FactExtractor:
         else:
             verb = token if token.pos_ in ("VERB", "AUX", "ADJ") else token.head
             args = self._verb_arguments(verb, trigger, reader, frame)
+        if not args.sources and trigger.type in ("deploy", "withdraw"):
+            args.sources = self._deployed_troops(token, reader, sent)
         if not args.sources:
             return None
         args.nominal = token.pos_ in ("NOUN", "PROPN")
@@ -250,6 +252,21 @@ class FactExtractor:
             self._locate(comps, reader, args)
             return args
         return self._with_place(noun, reader, args)
+
+    @staticmethod
+    def _deployed_troops(token: Token, reader: ArgumentReader, sent: Span) -> list[str]:
+        """ "des soldats russes ont été déployés": whose troops are moved, when no agent is said."""
+        patient = reader.patient(token) if token.pos_ in ("VERB", "AUX") else []
+        if patient:
+            return patient
+        before = [t for t in sent if t.i < token.i and t.i in reader.linked.token_mention]
+        for t in reversed(before):
+            mention = reader.linked.token_mention[t.i]
+            actor = reader.linked.actors.get(mention.actor_id)
+            if mention.kind == "demonym" and not mention.place_use or actor is not None and actor.type in ("force", "group"):
+                body = reader.linked.body_of(mention.actor_id)
+                return [body] if body else []
+        return []
 
     def _civilian_victims(self, token: Token) -> bool:
         """ "des civils ont été tués", "tué 200 personnes": violence against civilians."""
