@@ -178,7 +178,7 @@ def _read_file(path: Path) -> list[KBActor]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        reason = str(exc).replace("\n", " ")
+        reason = " ".join(str(exc).split())
         raise KnowledgeBaseError(f"{path.name}: cannot be read as YAML: {reason}") from None
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{path.name}: the file must be a mapping with 'actors'")

@@ -108,7 +108,7 @@ class Linker:
         self.host_heads = {fold(w) for w in ctx["host_government_heads"]}
         self.host_modifiers = {fold(w) for w in ctx["host_government_modifiers"]}
         entries = [(a.text, (a.actor_id, a.kind)) for a in kb.aliases()]
-        entries += [(name, ("media", name)) for name in ctx["media"]]
+        entries += [(name, (name, "media")) for name in ctx["media"]]
         self.actor_forms = FormIndex(tokenizer, entries)
         self.place_forms = FormIndex(tokenizer, [(name, place) for name, place in gazetteer.names()])
 

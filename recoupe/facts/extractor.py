@@ -62,7 +62,10 @@ class FactExtractor:
             reported = attributor.reported_in(sent)
             times = find_times(sent.text, article.date, offset=sent.start_char)
             quantities = find_quantities(sent)
+            in_time = {i for t in times for i in range(t.start, t.end)}
             for token in sent:
+                if token.idx in in_time:
+                    continue  # "fin juillet" is a date, not the end of anything
                 for trigger in self._triggers(token, sent, linked):
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
@@ -181,6 +184,10 @@ class FactExtractor:
         else:
             verb = token if token.pos_ in ("VERB", "AUX", "ADJ") else token.head
             args = self._verb_arguments(verb, trigger, reader, frame)
+        if not args.sources and trigger.type in SYMMETRIC and token.pos_ in ("VERB", "AUX"):
+            # "des combats ont opposé X à Y": the subject is the event, the object a side
+            args.sources = [a for c in token.children if c.dep_ == "obj" for a in reader.actors_of(c)]
+            args.targets = [t for t in args.targets if t not in args.sources]
         if not args.sources and trigger.type in ("deploy", "withdraw"):
             args.sources = self._deployed_troops(token, reader, sent)
         if not args.sources:

@@ -19,13 +19,19 @@ LOGGER = logging.getLogger(__name__)
 MODEL_NAME = "fr_core_news_md"
 
 
+SENTENCE_END = {".", "!", "?", "…", "»", '"', "”", ":", ";", ")"}
+
+
 @Language.component("recoupe_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, and never inside a line's first token."""
+    """Start a sentence after every line break; elsewhere only after sentence-final punctuation
+    (the parser otherwise cuts "Selon Reuters, des soldats | auraient été déployés")."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif previous.text not in SENTENCE_END and not previous.text.endswith("."):
+            token.is_sent_start = False
     return doc
 
 
