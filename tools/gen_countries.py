@@ -61,7 +61,9 @@ EXCLUDED = set(
     "MO MF MP MQ MS NC NF NU PF PM PN PR RE SH SJ GS SX TC TK UM VG VI WF YT".split()
 )
 
-# Country names from pycountry that are ordinary French words or first names.
+# Country names from pycountry that are ordinary French words or first names. Capitals that
+# are (Vienne, Victoria, Sofia, Sucre) are likewise left out of the metonyms in CURATED, and so
+# is Bruxelles (in the press it is the EU far more often than Belgium).
 UNSAFE_NAMES = {"Grenade", "Dominique", "Maurice", "Salvador", "Équateur", "Hollande"}
 
 # Added to ISO 3166-1: (alpha-2, English name).
@@ -93,14 +95,14 @@ BA|bosnia-and-herzegovina|Bosnie-Herzégovine;Bosnie||Sarajevo|bosnien/bosnienne
 BW|botswana|Botswana||Gaborone|botswanais/botswanaise||
 BR|brazil|Brésil||Brasilia;Brasília|brésilien/brésilienne|Brazilian;Brazilians|
 BN|brunei|Brunei;Brunéi|Brunei|Bandar Seri Begawan|brunéien/brunéienne|Bruneian;Bruneians|
-BG|bulgaria|Bulgarie||Sofia|bulgare/bulgare|Bulgarian;Bulgarians|
+BG|bulgaria|Bulgarie|||bulgare/bulgare|Bulgarian;Bulgarians|
 BF|burkina-faso|Burkina Faso;Burkina;Burkina-Faso;Faso||Ouagadougou;Ouaga;Kosyam|burkinabè;burkinabé;burkinabe;burkinabès;burkinabés;burkinabée;burkinabées|Burkinabe;Burkinabes|burkina-army
 BI|burundi|Burundi||Gitega;Bujumbura|burundais/burundaise|Burundian;Burundians|
 CV|cape-verde|Cap-Vert;Cabo Verde|Cape Verde|Praia|cap-verdien/cap-verdienne|Cape Verdean;Cape Verdeans|
 KH|cambodia|Cambodge||Phnom Penh|cambodgien/cambodgienne|Cambodian;Cambodians|
 CM|cameroon|Cameroun;République du Cameroun||Yaoundé;Yaounde|camerounais/camerounaise|Cameroonian;Cameroonians|cameroon-army
 CA|canada|Canada||Ottawa|canadien/canadienne|Canadian;Canadians|
-CF|central-african-republic|Centrafrique;République centrafricaine;RCA|CAR|Bangui|centrafricain/centrafricaine|Central African;Central Africans|faca
+CF|central-african-republic|Centrafrique;République centrafricaine;RCA||Bangui|centrafricain/centrafricaine|Central African;Central Africans|faca
 TD|chad|Tchad;République du Tchad|Republic of Chad|N'Djamena;N'Djaména;Ndjamena|tchadien/tchadienne|Chadian;Chadians|chad-army
 CL|chile|Chili||Santiago|chilien/chilienne|Chilean;Chileans|
 CN|china|Chine;République populaire de Chine|PRC|Pékin;Beijing|chinois/chinoise|Chinese|
@@ -132,7 +134,7 @@ FR|france|France;République française;Hexagone|French Republic|Paris;Élysée;
 GA|gabon|Gabon;République gabonaise||Libreville|gabonais/gabonaise|Gabonese|
 GM|gambia|Gambie|The Gambia|Banjul|gambien/gambienne|Gambian;Gambians|
 GE|georgia|Géorgie||Tbilissi;Tbilisi|géorgien/géorgienne|Georgian;Georgians|
-DE|germany|Allemagne;République fédérale d'Allemagne;RFA||Berlin|allemand/allemande|German;Germans|bundeswehr
+DE|germany|Allemagne;République fédérale d'Allemagne;RFA||Berlin|allemand/allemande|German;Germans|
 GH|ghana|Ghana;République du Ghana||Accra|ghanéen/ghanéenne|Ghanaian;Ghanaians|ghana-army
 GR|greece|Grèce||Athènes;Athens|grec/grecque|Greek;Greeks|
 GD|grenada||Grenada||grenadien/grenadienne|Grenadian;Grenadians|
@@ -183,7 +185,7 @@ MD|moldova|Moldavie;Moldova|Moldova|Chisinau;Chișinău;Kichinev|moldave/moldave
 MC|monaco|Monaco;Principauté de Monaco|||monégasque/monégasque|Monegasque;Monegasques|
 MN|mongolia|Mongolie||Oulan-Bator;Ulaanbaatar|mongol/mongole|Mongolian;Mongolians|
 ME|montenegro|Monténégro||Podgorica|monténégrin/monténégrine|Montenegrin;Montenegrins|
-MA|morocco|Maroc;Royaume du Maroc;royaume chérifien|Kingdom of Morocco|Rabat|marocain/marocaine|Moroccan;Moroccans|morocco-army
+MA|morocco|Maroc;Royaume du Maroc;Royaume chérifien|Kingdom of Morocco|Rabat|marocain/marocaine|Moroccan;Moroccans|morocco-army
 MZ|mozambique|Mozambique||Maputo|mozambicain/mozambicaine|Mozambican;Mozambicans|
 MM|myanmar|Birmanie;Myanmar|Burma|Naypyidaw;Naypyitaw|birman/birmane|Burmese|
 NA|namibia|Namibie||Windhoek|namibien/namibienne|Namibian;Namibians|
@@ -209,7 +211,7 @@ PL|poland|Pologne||Varsovie;Warsaw|polonais/polonaise|Polish;Poles|
 PT|portugal|Portugal||Lisbonne;Lisbon|portugais/portugaise|Portuguese|
 QA|qatar|Qatar;Katar;État du Qatar||Doha|qatari/qatarie;qatarien/qatarienne|Qataris|
 RO|romania|Roumanie||Bucarest;Bucharest|roumain/roumaine|Romanian;Romanians|
-RU|russia|Russie;Fédération de Russie|Russia|Moscou;Moscow;Kremlin|russe/russe|Russian;Russians|russian-army
+RU|russia|Russie;Fédération de Russie|Russia|Moscou;Moscow;Kremlin|russe/russe|Russian;Russians|
 RW|rwanda|Rwanda||Kigali|rwandais/rwandaise|Rwandan;Rwandans|
 KN|saint-kitts-and-nevis|Saint-Christophe-et-Niévès;Saint-Kitts-et-Nevis|St Kitts and Nevis|Basseterre|||
 LC|saint-lucia|Sainte-Lucie||Castries|saint-lucien/saint-lucienne|Saint Lucian;Saint Lucians|
@@ -245,14 +247,14 @@ TG|togo|Togo;République togolaise||Lomé;Lome|togolais/togolaise|Togolese|togo-
 TO|tonga|Tonga||Nuku'alofa|tongien/tongienne|Tongan;Tongans|
 TT|trinidad-and-tobago|Trinité-et-Tobago||Port-d'Espagne;Port of Spain|trinidadien/trinidadienne|Trinidadian;Trinidadians|
 TN|tunisia|Tunisie||Tunis|tunisien/tunisienne|Tunisian;Tunisians|
-TR|turkey|Turquie;République de Turquie|Turkey;Turkiye|Ankara|turc/turque|Turkish;Turks|turkish-army
+TR|turkey|Turquie;République de Turquie|Turkey;Turkiye|Ankara|turc/turque|Turkish;Turks|
 TM|turkmenistan|Turkménistan||Achgabat;Ashgabat|turkmène/turkmène|Turkmen|
 TV|tuvalu|Tuvalu||Funafuti|tuvaluan/tuvaluane|Tuvaluans|
 UG|uganda|Ouganda||Kampala|ougandais/ougandaise|Ugandan;Ugandans|
-UA|ukraine|Ukraine||Kiev;Kyiv;Kyïv|ukrainien/ukrainienne|Ukrainian;Ukrainians|ukrainian-army
+UA|ukraine|Ukraine||Kiev;Kyiv;Kyïv|ukrainien/ukrainienne|Ukrainian;Ukrainians|
 AE|uae|Émirats arabes unis;EAU;Émirats|UAE|Abou Dhabi;Abu Dhabi|émirati/émiratie;émirien/émirienne|Emirati;Emiratis|
-GB|uk|Royaume-Uni;Royaume Uni;Grande-Bretagne;Grande Bretagne|UK;U.K.;Britain;Great Britain|Londres;London;Downing Street;Foreign Office;Whitehall|britannique/britannique|British;Briton;Britons|british-armed-forces
-US|usa|États-Unis;Etats Unis;États-Unis d'Amérique|USA;US;U.S.;U.S.A.|Washington;Maison Blanche;Maison-Blanche;White House;Pentagone;Pentagon;Département d'État;State Department|américain/américaine|American;Americans|us-armed-forces
+GB|uk|Royaume-Uni;Royaume Uni;Grande-Bretagne;Grande Bretagne|UK;U.K.;Britain;Great Britain|Londres;London;Downing Street;Foreign Office;Whitehall|britannique/britannique|British;Briton;Britons|
+US|usa|États-Unis;Etats Unis;États-Unis d'Amérique|USA;US;U.S.;U.S.A.|Washington;Maison Blanche;Maison-Blanche;White House;Pentagone;Pentagon;Département d'État;State Department|américain/américaine|American;Americans|
 UY|uruguay|Uruguay||Montevideo|uruguayen/uruguayenne|Uruguayan;Uruguayans|
 UZ|uzbekistan|Ouzbékistan||Tachkent;Tashkent|ouzbek/ouzbèke|Uzbek;Uzbeks|
 VU|vanuatu|Vanuatu||Port-Vila|vanuatais/vanuataise||

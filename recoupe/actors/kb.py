@@ -258,9 +258,11 @@ def _parse_role(item: Any, where: str) -> Role:
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
         raise KnowledgeBaseError(f"{where}: 'title' must be a non-empty string")
-    org = item.get("org")
-    if not isinstance(org, str) or not SLUG_RE.match(org):
-        raise KnowledgeBaseError(f"{where}: 'org' must be an actor id, got {org!r}")
+    if "org" not in item:
+        raise KnowledgeBaseError(f"{where}: 'org' is required (an actor id, or null for no body)")
+    org = item["org"]
+    if org is not None and (not isinstance(org, str) or not SLUG_RE.match(org)):
+        raise KnowledgeBaseError(f"{where}: 'org' must be an actor id or null, got {org!r}")
     start, end = (_check_date(item.get(key), f"{where}: '{key}'") for key in ("start", "end"))
     if start and end and _date_start(start) > _date_end(end):
         raise KnowledgeBaseError(f"{where}: 'start' {start} is after 'end' {end}")
