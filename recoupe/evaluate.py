@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from .facts.lexicon import SYMMETRIC
 
@@ -152,6 +152,19 @@ def _score_attributes(report: Report, gold: dict, fact: dict, index: GoldIndex, 
         att["place"][0] += bool(place) and normalise(place) == normalise(gold["place"])
 
 
+def match_facts(gold_facts: list[dict], facts: list[dict], index: GoldIndex, actors: dict) -> list[tuple[int, int]]:
+    """One-to-one (gold, system) index pairs, best-scoring pairs first."""
+    pairs = sorted(((_core_match(g, f, index, actors), i, j) for i, g in enumerate(gold_facts)
+                    for j, f in enumerate(facts)), reverse=True)
+    used_gold, used_system, matched = set(), set(), []
+    for value, i, j in pairs:
+        if value and i not in used_gold and j not in used_system:
+            used_gold.add(i)
+            used_system.add(j)
+            matched.append((i, j))
+    return matched
+
+
 def score_article(report: Report, gold: dict, output: dict) -> None:
     """Add one article's comparison to a report."""
     index = GoldIndex(gold)
@@ -163,14 +176,8 @@ def score_article(report: Report, gold: dict, output: dict) -> None:
     report.actors.system += len(system_ids)
     report.actors.gold += len(gold_ids)
     facts = [f for f in output.get("facts", []) if isinstance(f, dict)]
-    pairs = sorted(((_core_match(g, f, index, actors), i, j) for i, g in enumerate(gold["facts"])
-                    for j, f in enumerate(facts)), reverse=True)
-    used_gold, used_system, matched = set(), set(), []
-    for value, i, j in pairs:
-        if value and i not in used_gold and j not in used_system:
-            used_gold.add(i)
-            used_system.add(j)
-            matched.append((i, j))
+    matched = match_facts(gold["facts"], facts, index, actors)
+    used_gold = {i for i, _ in matched}
     report.facts.tp += len(matched)
     report.facts.system += len(facts)
     report.facts.gold += len(gold["facts"])

@@ -12,22 +12,9 @@ from __future__ import annotations
 import json
 import sys
 
-from recoupe.evaluate import GoldIndex, _core_match, load_golds
+from recoupe.evaluate import GoldIndex, load_golds, match_facts
 
 ATTRIBUTES = ("modality", "speaker", "when", "quantity", "place")
-
-
-def matched_pairs(gold: dict, facts: list[dict], index: GoldIndex, actors: dict) -> list[tuple[int, int]]:
-    """The scorer's one-to-one matching of gold and system facts."""
-    pairs = sorted(((_core_match(g, f, index, actors), i, j) for i, g in enumerate(gold["facts"])
-                    for j, f in enumerate(facts)), reverse=True)
-    used_gold, used_system, matched = set(), set(), []
-    for value, i, j in pairs:
-        if value and i not in used_gold and j not in used_system:
-            used_gold.add(i)
-            used_system.add(j)
-            matched.append((i, j))
-    return matched
 
 
 def report(article_id: str, gold: dict, output: dict) -> None:
@@ -39,7 +26,7 @@ def report(article_id: str, gold: dict, output: dict) -> None:
     print("=====", article_id, "missing actors:", sorted(gold_ids - set(system)),
           "extra:", sorted(v for k, v in system.items() if k not in gold_ids))
     facts = output.get("facts", [])
-    matched = matched_pairs(gold, facts, index, actors)
+    matched = match_facts(gold["facts"], facts, index, actors)
     for i, j in matched:
         g, f = gold["facts"][i], facts[j]
         wrong = [k for k in ATTRIBUTES if g.get(k) and str(g.get(k)) != str(f.get(k))]

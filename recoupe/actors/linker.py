@@ -337,16 +337,12 @@ class Linker:
             for sub in token.subtree:
                 if mention.start <= sub.i < mention.end:
                     continue
-                for m_actor, kind in self._token_actor_kinds(doc, sub):
-                    entry = self.kb.get(m_actor)
+                # a word's own form, so "forces armées maliennes" gives the state, not its army
+                for actor_id, _ in self.actor_forms.word(sub.text):
+                    entry = self.kb.get(actor_id)
                     if entry is not None and entry.type != "person":
-                        return m_actor
+                        return actor_id
         return None
-
-    def _token_actor_kinds(self, doc: Doc, token: Token):
-        """Knowledge-base (actor, kind) pairs of a single token's form."""
-        match = self.actor_forms.find(doc[token.i:token.i + 1].as_doc())
-        return match[0].payloads if match else ()
 
 
 def _is_locative(span: Span) -> bool:
@@ -366,8 +362,7 @@ def _has_det(token: Token) -> bool:
 
 def _is_armed_forces(head: Token) -> bool:
     """ "forces armées maliennes": force + armé."""
-    return fold(head.lemma_) in ("force", "forces") and any(fold(c.lemma_) in ("arme", "armee", "arme") or
-                                                           fold(c.text).startswith("arme") for c in head.children)
+    return fold(head.lemma_) in ("force", "forces") and any(fold(c.text).startswith("arme") for c in head.children)
 
 
 def _trim_person(ent: Span) -> Optional[Span]:

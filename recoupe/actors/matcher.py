@@ -54,6 +54,10 @@ class FormIndex(Generic[T]):
         if payload not in bucket:
             bucket.append(payload)
 
+    def word(self, text: str) -> tuple:
+        """Payloads of a single word's form (no tokenising: a dictionary look-up)."""
+        return tuple(self._exact.get((text,)) or self._folded.get((fold(text),)) or ())
+
     def find(self, doc: Doc) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
         folded = [fold(t.text) for t in doc]

@@ -119,7 +119,7 @@ class ArgumentReader:
         return self.linked.body_of(mention.actor_id)
 
     # -- places ------------------------------------------------------------------
-    def location(self, token: Token, cases: set[str]) -> tuple[list[str], Optional[PlaceMention], Optional[str]]:
+    def location(self, token: Token) -> tuple[list[str], Optional[PlaceMention]]:
         """States and the place a complement names ("au Mali", "à Kidal", "dans le Sahel")."""
         states, place = [], None
         for sub in token.subtree:
@@ -129,7 +129,7 @@ class ArgumentReader:
                 states.append(mention.actor_id)
             if place is None and sub.i in self.linked.token_place:
                 place = self.linked.token_place[sub.i]
-        return states, place, None
+        return states, place
 
     # -- verbs -------------------------------------------------------------------
     def subject(self, verb: Token) -> list[str]:

@@ -52,10 +52,6 @@ class Attributor:
             self.last_speaker = found[-1].speaker
         return found
 
-    def speaker_of(self, token: Token) -> Optional[str]:
-        """The speaker a token's sentence-level phrase names (a noun phrase head)."""
-        return self._speaker_from(token)
-
     # -- cues ------------------------------------------------------------------
     def _selon(self, sent: Span) -> list[Reported]:
         """ "selon X", "d'après X", "according to X": the rest of the sentence is X's."""
@@ -121,13 +117,11 @@ class Attributor:
         q_start, q_end = quote
         closing = self.doc.char_span(q_end - 1, q_end, alignment_mode="expand")
         opening = self.doc.char_span(q_start, q_start + 1, alignment_mode="expand")
-        for token, after in ((closing, True), (opening, False)):
-            if token is None:
+        for edge in (closing, opening):
+            if edge is None:
                 continue
-            sent = token.sent
-            for reported in self._speech(sent) + self._selon(sent):
-                verb_outside = True
-                if reported.speaker and verb_outside:
+            for reported in self._speech(edge.sent) + self._selon(edge.sent):
+                if reported.speaker:
                     return reported.speaker
         return None
 

@@ -54,7 +54,7 @@ class FactExtractor:
         """Every fact of an article, repeated mentions merged."""
         attributor = Attributor(self.lex.attribution, linked)
         reader = ArgumentReader(linked)
-        host = self._host_country(linked)
+        host = linked.host
         facts: list[Fact] = []
         for sent in linked.doc.sents:
             if all(t.i in linked.clutter or t.is_space for t in sent):
@@ -228,8 +228,6 @@ class FactExtractor:
             targets += [a for a in reader.actors_of(comp) if a not in targets]
         if not targets:
             targets = reader.patient(verb)
-        if not subject and reader.patient(verb) and any(c.dep_ == "obl:agent" for c in verb.children) is False:
-            subject = []
         return self._with_place(verb, reader, Arguments(subject, targets))
 
     def _noun_arguments(self, noun: Token, trigger: Trigger, reader: ArgumentReader, frame: dict) -> Arguments:
@@ -286,7 +284,7 @@ class FactExtractor:
     def _locate(self, comps: list[Token], reader: ArgumentReader, args: Arguments) -> None:
         """Targets and place from locative complements: a state, or a place and its country."""
         for comp in comps:
-            states, place, _ = reader.location(comp, LOCATIVE_CASES)
+            states, place = reader.location(comp)
             states = [s for s in states if s not in args.sources]
             if place is not None and args.place is None and (place.country is None or place.name not in states):
                 kind = getattr(place.place, "kind", "")
@@ -356,11 +354,6 @@ class FactExtractor:
         if not fitting:
             return None
         return min(fitting, key=lambda q: abs(q.start - token.idx)).value
-
-    @staticmethod
-    def _host_country(linked: LinkedArticle) -> Optional[str]:
-        """Where deployments go when none is said: the country of the article's places."""
-        return linked.host
 
 
 def _covering(reported: list[Reported], token: Token) -> Optional[Reported]:

@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..model import Fact
 from .lexicon import SYMMETRIC
-from .modality import _certainty
+from .modality import certainty
 
 
 def _key(fact: Fact) -> tuple:
@@ -44,7 +44,7 @@ def _precision(fact: Fact) -> int:
 
 
 def _combine(group: list[Fact]) -> Fact:
-    surest = min(group, key=lambda f: (_certainty(f.modality), -_precision(f)))
+    surest = min(group, key=lambda f: (certainty(f.modality), -_precision(f)))
     richest = max(group, key=_precision)
     merged = Fact(**{**surest.__dict__})
     for attr in ("quantity", "place", "when"):

@@ -7,13 +7,12 @@ negation particles) read along the trigger's chain of syntactic heads.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable
 
 from spacy.tokens import Span, Token
 
 from ..textnorm import fold
 
-ORDER = ("negated", "hypothetical", "hedged", "reported", "asserted")
 CLAUSE_STOP = {"ccomp", "parataxis", "ROOT"}
 SELF_NEGATING = {"jamais", "not", "never", "n't"}  # "pas", "plus" negate only beside "ne"
 
@@ -129,10 +128,6 @@ class ModalityReader:
         return False
 
 
-def most_certain(modalities: Iterable[str]) -> str:
-    """The most certain of several modalities (asserted first)."""
-    return min(modalities, key=_certainty)
-
-
-def _certainty(modality: str) -> int:
+def certainty(modality: str) -> int:
+    """0 for the most certain modality (asserted) up to 4 (negated): the ontology's precedence reversed."""
     return {"asserted": 0, "reported": 1, "hedged": 2, "hypothetical": 3, "negated": 4}[modality]
