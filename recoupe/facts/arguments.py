@@ -17,6 +17,8 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import ActorMention, LinkedArticle, PlaceMention
+from ..data import load_yaml
+from ..textnorm import fold
 
 NOMINAL_DEPS = {"nmod", "appos", "amod", "flat:name", "flat", "compound", "fixed", "det", "nummod", "conj"}
 AGENT_CASES = {"de", "du", "des", "d'", "d’", "par", "of", "by"}
@@ -56,6 +58,52 @@ def _case(token: Token) -> set[str]:
     return cases
 
 
+class Anaphora:
+    """Definite noun phrases that stand for actors named earlier (lexicons/fr/anaphora.yaml)."""
+
+    def __init__(self, data: dict):
+        self.determiners = {fold(d) for d in data["determiners"]}
+        self.numbers = {fold(k): v for k, v in data["numbers"].items()}
+        self.window = int(data["window_sentences"])
+        self.kept = {fold(w) for w in data["kept_complements"]}
+        self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
+        self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
+
+    @classmethod
+    def load(cls) -> "Anaphora":
+        return cls(load_yaml("lexicons/fr/anaphora.yaml"))
+
+    def reference(self, token: Token) -> Optional[tuple[set[str], int]]:
+        """(actor types, how many) an anaphoric phrase headed by ``token`` refers to, or None."""
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        types = self.heads.get(fold(token.lemma_)) or self.heads.get(fold(token.text))
+        if not types:
+            return None
+        dets = [c for c in token.children if c.dep_ == "det"]
+        if not dets or not any(fold(d.text) in self.determiners for d in dets):
+            return None
+        if any(c.dep_ in ("nmod", "appos", "acl:relcl") and fold(c.lemma_) not in self.kept for c in token.children):
+            return None  # "la mission de l'ONU", "le groupe qui...": a new description, not a reference
+        count = 1
+        for c in token.children:
+            if c.dep_ == "nummod" and fold(c.text) in self.numbers:
+                count = self.numbers[fold(c.text)]
+        if count == 1 and "Plur" in token.morph.get("Number"):
+            return None  # "les pays" without a number is too vague to resolve
+        return types, count
+
+
+ANAPHORA: Optional[Anaphora] = None
+
+
+def _anaphora() -> Anaphora:
+    global ANAPHORA
+    if ANAPHORA is None:
+        ANAPHORA = Anaphora.load()
+    return ANAPHORA
+
+
 class ArgumentReader:
     """Reads the arguments of triggers in one linked article."""
 
@@ -63,6 +111,8 @@ class ArgumentReader:
         self.linked = linked
         self.doc = linked.doc
         self.previous_subject: Optional[list[str]] = None
+        self.anaphora = _anaphora()
+        self._sent_starts = [s.start for s in linked.doc.sents]
 
     # -- actors of a phrase ------------------------------------------------------
     def actors_of(self, token: Token, depth: int = 0, conj: bool = True) -> list[str]:
@@ -77,6 +127,10 @@ class ArgumentReader:
             found += self.actors_of(token.head.head, depth + 1, conj=False)
         elif token.lower_ in PERSONAL and self.previous_subject:
             found += self.previous_subject
+        elif fold(token.lemma_) in self.anaphora.relation_nouns:
+            found += self._relation_sides(token, depth)
+        else:
+            found += self.resolve(token)
         if conj:
             for child in token.children:
                 if child.dep_ == "conj":
@@ -89,6 +143,44 @@ class ArgumentReader:
                             if actor and actor not in found:
                                 found.append(actor)
         return found
+
+    def _relation_sides(self, noun: Token, depth: int) -> list[str]:
+        """Both sides of "les relations entre X et Y"."""
+        sides: list[str] = []
+        for child in noun.children:
+            if child.dep_ == "nmod" and _case(child) & {"entre", "between"}:
+                sides += [a for a in self.actors_of(child, depth + 1) if a not in sides]
+        return sides
+
+    def resolve(self, token: Token) -> list[str]:
+        """The actors an anaphoric phrase ("le pays", "les deux voisins") refers back to."""
+        reference = self.anaphora.reference(token)
+        if reference is None:
+            return []
+        types, count = reference
+        fitting = [a for a in (self.previous_subject or []) if self._type_of(a) in types]
+        if len(fitting) == count:
+            return fitting
+        earliest = self._sentence_start(token, back=self.anaphora.window)
+        found: list[str] = []
+        for mention in reversed(self.linked.mentions):
+            if mention.start >= token.i or mention.start < earliest:
+                continue
+            actor = self._collective(mention)
+            if actor and actor not in found and self._type_of(actor) in types and not mention.place_use:
+                found.append(actor)
+            if len(found) == count:
+                return found
+        return []
+
+    def _type_of(self, actor_id: str) -> Optional[str]:
+        actor = self.linked.actors.get(actor_id)
+        return actor.type if actor else None
+
+    def _sentence_start(self, token: Token, back: int) -> int:
+        """The first token of the sentence ``back`` sentences before the token's."""
+        index = max(i for i, start in enumerate(self._sent_starts) if start <= token.i)
+        return self._sent_starts[max(0, index - back)]
 
     def _phrase_actor(self, token: Token) -> Optional[str]:
         """The actor named by a token or, failing that, the one inside its phrase: names before

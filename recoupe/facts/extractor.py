@@ -67,6 +67,8 @@ class FactExtractor:
                 if token.idx in in_time:
                     continue  # "fin juillet" is a date, not the end of anything
                 for trigger in self._triggers(token, sent, linked):
+                    if self._object_of_same_trigger(token, trigger, sent, linked):
+                        continue
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
         return merge_facts(facts)
@@ -86,6 +88,12 @@ class FactExtractor:
             if tuple(words) == phrase.phrase or tuple(fold(t.text) for t in token.doc[token.i:token.i + len(phrase.phrase)]) == phrase.phrase:
                 found.append(phrase)
         return [t for t in found if self._theme_ok(token, t, linked)]
+
+    def _object_of_same_trigger(self, token: Token, trigger: Trigger, sent: Span, linked: LinkedArticle) -> bool:
+        """ "signer un accord": the noun is the verb's own happening, read once through the verb."""
+        if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("obj", "nsubj:pass") or token.head.i == token.i:
+            return False
+        return any(t.type == trigger.type for t in self._triggers(token.head, sent, linked))
 
     def _theme_ok(self, token: Token, trigger: Trigger, linked: LinkedArticle) -> bool:
         """Whether an ambiguous trigger's complement names the thing its theme asks for."""
