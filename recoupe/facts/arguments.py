@@ -68,6 +68,9 @@ class Anaphora:
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
+        syntax = load_yaml("lexicons/fr/syntax.yaml")
+        self.object_control = {fold(w) for w in syntax["object_control_verbs"]}
+        self.support_verbs = {fold(w) for w in syntax["support_verbs"]}
 
     @classmethod
     def load(cls) -> "Anaphora":
@@ -234,6 +237,10 @@ class ArgumentReader:
         subjects = [c for c in children if c.dep_ == "nsubj"]
         if subjects:
             return self.actors_of(subjects[0])
+        if verb.dep_ == "xcomp" and fold(verb.head.lemma_) in self.anaphora.object_control:
+            controllers = [a for c in verb.head.children if c.dep_ in ("obj", "iobj") for a in self.actors_of(c)]
+            if controllers:
+                return controllers  # "pousser le Danemark à retirer": the Danes withdraw
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
             return self.subject(verb.head)
         if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -262,6 +269,14 @@ class ArgumentReader:
             if _case(child) & cases:
                 out.append(child)
         return out
+
+    def support_complements(self, noun: Token, cases: Optional[set[str]]) -> list[Token]:
+        """The complements of the support verb a predicative noun is the object of
+        ("faire des recommandations aux autorités")."""
+        verb = noun.head
+        if noun.dep_ != "obj" or verb.i == noun.i or fold(verb.lemma_) not in self.anaphora.support_verbs:
+            return []
+        return [c for c in self.complements(verb, cases, deps=("obl", "obl:arg", "iobj")) if c.i != noun.i]
 
     def governing_subject(self, noun: Token) -> list[str]:
         """The subject of the verb a noun depends on ("La NSPA apporte son soutien", "subi une défaite")."""

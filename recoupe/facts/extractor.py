@@ -93,7 +93,9 @@ class FactExtractor:
         """ "signer un accord": the noun is the verb's own happening, read once through the verb."""
         if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("obj", "nsubj:pass") or token.head.i == token.i:
             return False
-        return any(t.type == trigger.type for t in self._triggers(token.head, sent, linked))
+        governing = {t.type for t in self._triggers(token.head, sent, linked)}
+        # a withdrawn contingent is the withdrawal's theme, not a deployment of its own
+        return trigger.type in governing or (trigger.type == "deploy" and "withdraw" in governing)
 
     def _theme_ok(self, token: Token, trigger: Trigger, linked: LinkedArticle) -> bool:
         """Whether an ambiguous trigger's complement names the thing its theme asks for."""
@@ -254,6 +256,10 @@ class FactExtractor:
             if igos:
                 sources = [s for s in sources if s not in igos]
                 targets = igos + targets
+        if not targets and frame["target"] not in ("location", "location_from"):
+            cases = {"recipient": RECIPIENT_CASES, "partner": PARTNER_CASES}.get(frame["target"], TARGET_CASES)
+            for comp in reader.support_complements(noun, cases):
+                targets += [a for a in reader.actors_of(comp) if a not in targets and a not in sources]
         if not sources:
             sources = reader.governing_subject(noun)
             if trigger.inverse:
