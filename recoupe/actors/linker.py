@@ -135,8 +135,10 @@ class Linker:
     def _host(self, mentions: list[ActorMention], places: list[PlaceMention]) -> Optional[str]:
         """The country of the article's places, else its most named state."""
         counts: dict[str, int] = {}
+        named = {i for m in mentions for i in range(m.start, m.end)}
         for place in places:
-            if place.country:
+            # a capital is counted through its mention ("Paris a accusé" is France acting, not a place)
+            if place.country and place.start not in named:
                 counts[place.country] = counts.get(place.country, 0) + 2
         for mention in mentions:
             entry = self.kb.get(mention.actor_id)
