@@ -10,6 +10,7 @@ and the system facts that match nothing (XTRA), with their evidence.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from recoupe.evaluate import GoldIndex, load_golds, match_facts
@@ -33,6 +34,9 @@ def report(article_id: str, gold: dict, output: dict) -> None:
         if wrong:
             print("  OK  ", g["type"], g["source"], g.get("target"),
                   " | ".join(f"{k}: gold={g.get(k)} sys={f.get(k)}" for k in wrong))
+            if os.environ.get("DIFF_EVIDENCE"):
+                print("       gold:", g["evidence"][:140])
+                print("       sys: ", f["evidence"][:140], f"[{f.get('trigger')}, speaker={f.get('speaker')}]")
     for i, g in enumerate(gold["facts"]):
         if i not in {m[0] for m in matched}:
             print("  MISS", g["type"], g["source"], g.get("target"), g["modality"], "||", g["evidence"][:110])

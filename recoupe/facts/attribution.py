@@ -35,6 +35,7 @@ class Attributor:
         self.linked = linked
         self.doc = linked.doc
         self.speech_verbs = {fold(v) for v in lexicon["speech_verbs"]}
+        self.event_verbs = {fold(v) for v in lexicon["event_verbs"]}
         self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
         self.prepositions = [fold(p) for p in lexicon["prepositions"]]
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
@@ -74,20 +75,24 @@ class Attributor:
         """A speech verb: its subject speaks; the content is its complement, or the rest of the sentence."""
         found = []
         for token in sent:
-            if token.pos_ not in ("VERB", "AUX") or not self._is_speech(token):
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            incise = self._is_incise(token)
+            if not (self._is_speech(token) or incise and fold(token.lemma_) in self.event_verbs):
                 continue
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
-            if not subjects:
-                continue
-            speaker = self._speaker_from(subjects[0])
+            if not subjects and incise:
+                # "..., a précisé la présidence": the parser takes the postposed subject for an object
+                subjects = [c for c in token.children if c.dep_ in ("obj", "nsubj") and c.i > token.i]
+            speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)
             if speaker is None:
                 continue
             # a clausal complement is a claim; a nominal object is the speech act itself
             # ("ont fait savoir leur frustration" is asserted criticism)
             complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
-            if not complements and any(c.dep_ == "obj" for c in token.children) and token.dep_ != "parataxis":
+            if not complements and not incise and any(c.dep_ == "obj" for c in token.children) and token.dep_ != "parataxis":
                 continue
-            if token.dep_ in ("parataxis", "ROOT") and not complements or token.dep_ == "parataxis":
+            if incise or token.dep_ in ("parataxis", "ROOT") and not complements or token.dep_ == "parataxis":
                 start, end = sent.start, sent.end  # "..., estime le général X."
             elif complements:
                 sub = list(complements[0].subtree)
@@ -126,6 +131,16 @@ class Attributor:
         return None
 
     # -- helpers ---------------------------------------------------------------
+    @staticmethod
+    def _is_incise(verb: Token) -> bool:
+        """A reporting clause after what it reports: "..., a annoncé jeudi Emmanuel Macron." """
+        if verb.head.i >= verb.i and verb.dep_ != "ROOT":
+            return False
+        first = min([c.i for c in verb.children if c.dep_.startswith("aux")] + [verb.i])
+        before = verb.doc[first - 1] if first > verb.sent.start else None
+        return before is not None and before.text in (",", "»", "”", '"') and \
+            not any(c.dep_ in ("ccomp", "obj") and c.i < verb.i for c in verb.children)
+
     def _is_speech(self, token: Token) -> bool:
         if any(fold(form) in self.speech_verbs for form in lemma_candidates(token)):
             return True
@@ -149,7 +164,7 @@ class Attributor:
         """The speaker a noun phrase names: a person, an actor, a medium, or unknown."""
         if fold(head.text) in PRONOUNS:
             return self.last_speaker
-        subtree = [t for t in head.subtree if t.i >= head.i - 3]
+        subtree = [t for t in _nominal_core(head) if t.i >= head.i - 3]
         people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
                   and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
         if people:
@@ -171,6 +186,16 @@ class Attributor:
         if fold(head.lemma_) in self.source_nouns:
             return UNKNOWN
         return None
+
+
+def _nominal_core(head: Token) -> list[Token]:
+    """A noun phrase without its clauses: "une source ..., commentant une déclaration de X"
+    is not X speaking."""
+    core = [head]
+    for child in head.children:
+        if child.dep_ not in ("acl", "acl:relcl", "advcl", "ccomp", "parataxis", "punct"):
+            core += _nominal_core(child)
+    return core
 
 
 def _quote_spans(text: str, pairs: list[list[str]]) -> list[tuple[int, int]]:
