@@ -40,6 +40,7 @@ UNITS_FOR = {
     "reject": {"troops"},
 }
 REGION_KINDS = {"region", "area"}
+NEVER_SOURCES = {"civilians"}  # victims, never the side that acts
 
 
 class FactExtractor:
@@ -161,6 +162,10 @@ class FactExtractor:
         start, end = _trimmed(sent)
         facts = []
         for source, target in self._pairs(trigger.type, args):
+            if source in NEVER_SOURCES or target and trigger.type != "capture" and _same_side(source, target, reader.linked):
+                # "la force Barkhane ... les militaires français" is one side, not two; an army
+                # retaking a town of its own country still captures it from that country's hold
+                continue
             facts.append(Fact(type=trigger.type, source=source, target=target, modality=modality,
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
@@ -368,6 +373,23 @@ class FactExtractor:
         if not fitting:
             return None
         return min(fitting, key=lambda q: abs(q.start - token.idx)).value
+
+
+def _same_side(a: str, b: str, linked: LinkedArticle) -> bool:
+    """Whether one actor is part of, or affiliated with, the other (Barkhane and France)."""
+    return b in _parents(a, linked) or a in _parents(b, linked)
+
+
+def _parents(actor_id: str, linked: LinkedArticle) -> set[str]:
+    parents: set[str] = set()
+    frontier = [actor_id]
+    while frontier and len(parents) < 8:
+        actor = linked.actors.get(frontier.pop())
+        for parent in (actor.part_of, actor.affiliated_with) if actor else ():
+            if parent and parent not in parents:
+                parents.add(parent)
+                frontier.append(parent)
+    return parents
 
 
 def _covering(reported: list[Reported], token: Token) -> Optional[Reported]:
