@@ -80,6 +80,8 @@ class Attributor:
             incise = self._is_incise(token)
             if not (self._is_speech(token) or incise and fold(token.lemma_) in self.event_verbs):
                 continue
+            if any(c.dep_ == "aux:pass" for c in token.children):
+                continue  # "l'opération a été lancée": a passive names what is said, not who says it
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
             if not subjects and incise:
                 # "..., a précisé la présidence": the parser takes the postposed subject for an object
