@@ -56,6 +56,8 @@ class ModalityReader:
     def _chain(self, trigger: Token) -> list[Token]:
         """The trigger and its heads up to its clause's verb (and that verb's governor, once)."""
         chain = [trigger]
+        if trigger.dep_ == "amod" and trigger.head.i != trigger.i:
+            return [trigger, trigger.head]  # "les relations déjà tendues": the adjective's own state
         token = trigger
         verbs_seen = 1 if trigger.pos_ in ("VERB", "AUX") else 0
         while token.head.i != token.i and len(chain) < 6:
@@ -76,10 +78,23 @@ class ModalityReader:
         return chain + [c for t in chain for c in t.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
 
     # -- cues -------------------------------------------------------------------
+    @staticmethod
+    def _own_clause(chain: list[Token]) -> list[Token]:
+        """The part of the chain inside the trigger's clause (and an infinitive's governor:
+        "n'a pas voulu envoyer"); "n'a pas ..., alors qu'une intervention était plébiscitée"
+        does not deny the intervention."""
+        clause = []
+        for token in chain[:3]:
+            clause.append(token)
+            if token.pos_ in ("VERB", "AUX") and token.dep_ != "xcomp" and token is not chain[0] or \
+                    token.dep_ in ("advcl", "acl:relcl", "ccomp", "parataxis"):
+                break
+        return clause
+
     def _negated(self, trigger: Token, chain: list[Token], text: str) -> bool:
         if any(p in text for p in self.neg_phrases):
             return True
-        for token in chain[:3]:
+        for token in self._own_clause(chain):
             for child in token.children:
                 low = fold(child.text)
                 if child.dep_ == "advmod" and low in self.neg_particles and (
