@@ -114,6 +114,7 @@ class ArgumentReader:
         self.linked = linked
         self.doc = linked.doc
         self.previous_subject: Optional[list[str]] = None
+        self.deployed_to: dict[str, str] = {}  # where each actor was last said to deploy
         self.anaphora = _anaphora()
         self._sent_starts = [s.start for s in linked.doc.sents]
 

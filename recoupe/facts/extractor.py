@@ -166,6 +166,8 @@ class FactExtractor:
                 # "la force Barkhane ... les militaires français" is one side, not two; an army
                 # retaking a town of its own country still captures it from that country's hold
                 continue
+            if target and trigger.type == "deploy":
+                reader.deployed_to[source] = target
             facts.append(Fact(type=trigger.type, source=source, target=target, modality=modality,
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
@@ -210,6 +212,9 @@ class FactExtractor:
         args.nominal = token.pos_ in ("NOUN", "PROPN")
         if trigger.type == "fight" and not args.targets and self._civilian_victims(token):
             args.targets = ["civilians"]
+        if trigger.type in ("deploy", "withdraw"):
+            # "Serval a mobilisé 1.700 militaires français": the demonym says whose, not where
+            args.targets = [t for t in args.targets if not any(_same_side(s, t, reader.linked) for s in args.sources)]
         self._complete_target(token, trigger, reader, sent, args, host)
         return args
 
@@ -337,6 +342,9 @@ class FactExtractor:
             comps = [t for t in sent if t.i in reader.linked.token_place or (
                 t.i in reader.linked.token_mention and reader.linked.token_mention[t.i].place_use)]
             self._locate(sorted(comps, key=lambda t: abs(t.i - token.i))[:1], reader, args)
+            earlier = [reader.deployed_to[s] for s in args.sources if s in reader.deployed_to]
+            if not args.targets and not args.region and earlier:
+                args.targets.append(earlier[-1])  # "Elle avait mobilisé 1.700 militaires": where it went before
             if not args.targets and not args.region and host and host not in args.sources:
                 args.targets.append(host)
             return

@@ -172,7 +172,31 @@ def _unit_after(sent: Span, char: int) -> tuple[float, Optional[str], int]:
 
 
 def _mentions_killing(sent: Span, char: int) -> bool:
-    """ "16 civils ont été tués", "13 militaires ont perdu la vie": casualties, not a headcount."""
+    """ "16 civils ont été tués", "13 militaires ont perdu la vie", "16 civils tués": casualties,
+    not a headcount.  Read from the unit noun's own verb or participle, so that "1.700 militaires,
+    qui ont perdu huit des leurs" stays a headcount."""
     t = _tables()
-    after = [tok for tok in sent if tok.idx >= char][:8]
-    return any(fold(tok.lemma_) in t["killing"] or fold(tok.text) in t["killing"] for tok in after)
+    units = [tok for tok in sent if tok.idx < char <= tok.idx + len(tok.text)]
+    if not units:
+        return False
+    unit = units[0]
+
+    def killing(tok) -> bool:
+        return fold(tok.lemma_) in t["killing"] or fold(tok.text) in t["killing"]
+
+    node = unit
+    for _ in range(3):  # up through "entre 200 et 400 personnes" to the verb
+        if node.dep_ in ("nsubj", "nsubj:pass", "obj", "nmod", "dep") and killing(node.head):
+            return True
+        if node.dep_ not in ("conj", "nmod", "dep") or node.head.i == node.i:
+            break
+        node = node.head
+    if any(c.dep_ in ("acl", "amod") and killing(c) for c in unit.children):
+        return True
+    # the parse of counted phrases is often wrong: also read on, up to the end of the clause
+    for tok in sent.doc[unit.i + 1:min(sent.end, unit.i + 7)]:
+        if tok.text in (",", ";", ":") or fold(tok.text) in ("qui", "dont", "que", "lesquels"):
+            return False
+        if killing(tok):
+            return True
+    return False
