@@ -223,7 +223,8 @@ class ArgumentReader:
             if mention is not None and self.linked.actors.get(mention.actor_id) and \
                     self.linked.actors[mention.actor_id].type == "state" and mention.actor_id not in states:
                 states.append(mention.actor_id)
-            if place is None and sub.i in self.linked.token_place:
+            inside_name = mention is not None and not mention.place_use  # "les États du Sahel (AES)"
+            if place is None and sub.i in self.linked.token_place and not inside_name:
                 place = self.linked.token_place[sub.i]
         return states, place
 

@@ -236,6 +236,12 @@ class FactExtractor:
             cases = LOCATIVE_CASES if target_kind == "location" else FROM_CASES | LOCATIVE_CASES
             comps = reader.complements(verb, cases) + reader.complements(verb, None)
             args = Arguments(subject, [])
+            if target_kind == "location_from":
+                # "ont quitté la Cédéao": a state leaving an organisation withdraws from it
+                left = [c for c in verb.children if c.dep_ in ("obj", "obl", "obl:mod", "obl:arg")
+                        and (not _case(c) or _case(c) & FROM_CASES)]  # a date may take the object slot
+                args.targets = [a for c in left for a in reader.actors_of(c)
+                                if reader.linked.actors.get(a) and reader.linked.actors[a].type == "igo"]
             self._locate(comps, reader, args)
             return args
         if target_kind == "recipient":
