@@ -85,6 +85,7 @@ class Fact:
     when: Optional[When] = None
     quantity: Optional[dict] = None
     speaker: Optional[str] = None
+    when_stated: bool = False  # `when` comes from the text, not from the publication date
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

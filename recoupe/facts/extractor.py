@@ -171,7 +171,7 @@ class FactExtractor:
             facts.append(Fact(type=trigger.type, source=source, target=target, modality=modality,
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
-                              speaker=speaker))
+                              speaker=speaker, when_stated=bool(times)))
         return facts
 
     def _pairs(self, fact_type: str, args: Arguments) -> Iterable[tuple[str, Optional[str]]]:

@@ -1,7 +1,7 @@
 """Repeated mentions of one happening in an article become one fact (ONTOLOGY.md, section 3).
 
 Mentions with the same type and actors are one fact, unless their
-quantities or places differ (a planned reinforcement of 2,000 and a present
+quantities, places or stated times differ (a planned reinforcement of 2,000 and a present
 force of 15,000 are two happenings).  The merged fact takes the modality
 (and speaker, and evidence) of its most certain mention and the attributes
 of its most precise one.
@@ -34,7 +34,23 @@ def _compatible(a: Fact, b: Fact) -> bool:
         return False
     if a.place and b.place and a.place != b.place:
         return False
+    if a.when_stated and b.when_stated and not _overlap(_bounds(a.when), _bounds(b.when)):
+        return False  # a charter signed in 2023 and a treaty signed in 2024
     return True
+
+
+def _bounds(when) -> tuple[str, str]:
+    """The earliest and latest day a `when` can mean, as sortable strings."""
+    if isinstance(when, dict):
+        start, end = when.get("start"), when.get("end")
+        return (start or "0000"), (end + "~" if end else "9999")
+    if not when:
+        return "0000", "9999"
+    return when, when + "~"  # "2023-09" covers "2023-09-xx"
+
+
+def _overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _precision(fact: Fact) -> int:
