@@ -40,6 +40,7 @@ UNITS_FOR = {
     "reject": {"troops"},
 }
 REGION_KINDS = {"region", "area"}
+COPULAR_VERBS = {"devenir", "rester", "demeurer", "redevenir", "sembler", "paraitre", "become", "remain"}
 NEVER_SOURCES = {"civilians"}  # victims, never the side that acts
 
 
@@ -267,6 +268,10 @@ class FactExtractor:
                 targets += [a for a in reader.actors_of(child) if a not in targets]
         if "entre" in {c.lower_ for t in noun.children for c in t.children if c.dep_ == "case"} and len(targets) > 1 and not sources:
             sources, targets = targets[:1], targets[1:]
+        holder = self._predicate_subject(noun, reader)
+        if holder:  # "L'Espagne est le premier partenaire de la France": the subject holds the role
+            targets = [a for a in sources + targets if a not in holder]
+            sources = holder
         if trigger.type == "withdraw":
             igos = [s for s in sources if reader.linked.actors.get(s) and reader.linked.actors[s].type == "igo"]
             if igos:
@@ -287,6 +292,17 @@ class FactExtractor:
             self._locate(comps, reader, args)
             return args
         return self._with_place(noun, reader, args)
+
+    @staticmethod
+    def _predicate_subject(noun: Token, reader: ArgumentReader) -> list[str]:
+        """The subject of a predicate nominal ("X est l'allié de Y", "X est devenu le partenaire de Y")."""
+        if any(c.dep_ == "cop" for c in noun.children):
+            clause = noun
+        elif noun.dep_ == "xcomp" and fold(noun.head.lemma_) in COPULAR_VERBS:
+            clause = noun.head
+        else:
+            return []
+        return [a for c in clause.children if c.dep_ in ("nsubj", "nsubj:pass") for a in reader.actors_of(c)]
 
     @staticmethod
     def _deployed_troops(token: Token, reader: ArgumentReader, sent: Span) -> list[str]:
