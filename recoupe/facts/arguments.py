@@ -71,6 +71,7 @@ class Anaphora:
         syntax = load_yaml("lexicons/fr/syntax.yaml")
         self.object_control = {fold(w) for w in syntax["object_control_verbs"]}
         self.support_verbs = {fold(w) for w in syntax["support_verbs"]}
+        self.event_nouns = {fold(w) for w in syntax["event_nouns"]}
 
     @classmethod
     def load(cls) -> "Anaphora":
@@ -235,7 +236,7 @@ class ArgumentReader:
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
         if passive:
             agents = [c for c in children if c.dep_ == "obl:agent"]
-            return self.actors_of(agents[0]) if agents else []
+            return self.actors_of(agents[0]) if agents else self._event_agent(verb)
         subjects = [c for c in children if c.dep_ == "nsubj"]
         if subjects:
             return self.actors_of(subjects[0])
@@ -247,6 +248,22 @@ class ArgumentReader:
             return self.subject(verb.head)
         if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
             return self.actors_of(verb.head, conj=True)
+        return []
+
+    def _event_agent(self, verb: Token) -> list[str]:
+        """Who acted in the event a passive happened in ("tués lors de la frappe de X")."""
+        frontier = [c for c in verb.children if c.dep_ in ("obl", "obl:arg", "obl:mod", "advmod")]
+        events = []
+        for node in frontier:
+            if fold(node.lemma_) in self.anaphora.event_nouns:
+                events.append(node)
+            events += [g for g in node.children if g.dep_ in ("obl:arg", "nmod") and fold(g.lemma_) in self.anaphora.event_nouns]
+        for event in events:
+            for child in event.children:
+                if child.dep_ in ("nmod", "amod") and (child.dep_ == "amod" or _case(child) & {"de", "du", "des", "d'", "d’", "par"}):
+                    actors = self.actors_of(child)
+                    if actors:
+                        return actors
         return []
 
     def patient(self, verb: Token) -> list[str]:
