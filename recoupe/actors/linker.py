@@ -142,7 +142,8 @@ class Linker:
                 counts[place.country] = counts.get(place.country, 0) + 2
         for mention in mentions:
             entry = self.kb.get(mention.actor_id)
-            if entry is not None and entry.type == "state":
+            # a demonym says whose ("les drones américains"), not where
+            if entry is not None and entry.type == "state" and mention.kind != "demonym":
                 counts[mention.actor_id] = counts.get(mention.actor_id, 0) + (2 if mention.place_use else 1)
         return max(counts, key=counts.get) if counts else None
 
