@@ -86,8 +86,8 @@ class FactExtractor:
             if found:
                 break
         for phrase in self.lex.phrases:
-            words = [fold(t.lemma_) for t in token.doc[token.i:token.i + len(phrase.phrase)]]
-            if tuple(words) == phrase.phrase or tuple(fold(t.text) for t in token.doc[token.i:token.i + len(phrase.phrase)]) == phrase.phrase:
+            tokens = _phrase_tokens(token, len(phrase.phrase))
+            if tuple(fold(t.lemma_) for t in tokens) == phrase.phrase or tuple(fold(t.text) for t in tokens) == phrase.phrase:
                 found.append(phrase)
         return [t for t in found if self._theme_ok(token, t, linked)]
 
@@ -403,6 +403,19 @@ class FactExtractor:
         if not fitting:
             return None
         return min(fitting, key=lambda q: abs(q.start - token.idx)).value
+
+
+def _phrase_tokens(start: Token, length: int) -> list[Token]:
+    """``length`` tokens from ``start``, skipping the auxiliaries and adverbs a tense or a
+    negation puts inside a multiword trigger ("s'est tourné vers", "a mis fin")."""
+    tokens = [start]
+    for t in start.doc[start.i + 1:start.i + length + 4]:
+        if len(tokens) == length:
+            break
+        if t.pos_ in ("AUX", "ADV") and fold(t.lemma_) not in ("en", "fin"):
+            continue
+        tokens.append(t)
+    return tokens
 
 
 def _same_side(a: str, b: str, linked: LinkedArticle) -> bool:
