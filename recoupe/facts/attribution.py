@@ -36,6 +36,8 @@ class Attributor:
         self.doc = linked.doc
         self.speech_verbs = {fold(v) for v in lexicon["speech_verbs"]}
         self.event_verbs = {fold(v) for v in lexicon["event_verbs"]}
+        self.denial_verbs = {fold(v) for v in lexicon["denial_verbs"]}
+        self.demonstratives = {fold(v) for v in lexicon["demonstratives"]}
         self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
         self.prepositions = [fold(p) for p in lexicon["prepositions"]]
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
@@ -78,7 +80,8 @@ class Attributor:
             if token.pos_ not in ("VERB", "AUX"):
                 continue
             incise = self._is_incise(token)
-            if not (self._is_speech(token) or incise and fold(token.lemma_) in self.event_verbs):
+            denial = fold(token.lemma_) in self.denial_verbs
+            if not (self._is_speech(token) or denial or incise and fold(token.lemma_) in self.event_verbs):
                 continue
             if any(c.dep_ == "aux:pass" for c in token.children):
                 continue  # "l'opération a été lancée": a passive names what is said, not who says it
@@ -92,6 +95,12 @@ class Attributor:
             # a clausal complement is a claim; a nominal object is the speech act itself
             # ("ont fait savoir leur frustration" is asserted criticism)
             complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
+            # "accuse les forces maliennes d'avoir tué": the parser hangs the infinitive on the object
+            complements += [g for c in token.children if c.dep_ == "obj" for g in c.children
+                            if g.dep_ == "acl" and any(fold(m.text) in ("de", "d'") for m in g.children if m.dep_ == "mark")]
+            if not complements and fold(token.lemma_) in self.denial_verbs:
+                # "son gouvernement a démenti la présence de Wagner": what is denied is reported
+                complements = [c for c in token.children if c.dep_ == "obj"]
             if not complements and not incise and any(c.dep_ == "obj" for c in token.children) and token.dep_ != "parataxis":
                 continue
             if incise or token.dep_ in ("parataxis", "ROOT") and not complements or token.dep_ == "parataxis":
@@ -166,6 +175,9 @@ class Attributor:
         """The speaker a noun phrase names: a person, an actor, a medium, or unknown."""
         if fold(head.text) in PRONOUNS:
             return self.last_speaker
+        if fold(head.lemma_) in self.source_nouns and self.last_speaker and any(
+                c.dep_ == "det" and fold(c.text) in self.demonstratives for c in head.children):
+            return self.last_speaker  # "d'après cette source": the one just named
         subtree = [t for t in _nominal_core(head) if t.i >= head.i - 3]
         people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
                   and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
