@@ -34,19 +34,21 @@ def _compatible(a: Fact, b: Fact) -> bool:
         return False
     if a.place and b.place and a.place != b.place:
         return False
-    if a.when_stated and b.when_stated and not _overlap(_bounds(a.when), _bounds(b.when)):
-        return False  # a charter signed in 2023 and a treaty signed in 2024
+    if a.when_stated and b.when_stated and not _overlap(_years(a.when), _years(b.when)):
+        # a charter signed in 2023 and a treaty signed in 2024; a withdrawal announced in
+        # February and completed in August is still one happening
+        return False
     return True
 
 
-def _bounds(when) -> tuple[str, str]:
-    """The earliest and latest day a `when` can mean, as sortable strings."""
+def _years(when) -> tuple[str, str]:
+    """The first and last year a `when` can mean."""
     if isinstance(when, dict):
         start, end = when.get("start"), when.get("end")
-        return (start or "0000"), (end + "~" if end else "9999")
+        return (start or "0000")[:4], (end or "9999")[:4]
     if not when:
         return "0000", "9999"
-    return when, when + "~"  # "2023-09" covers "2023-09-xx"
+    return when[:4], when[:4]
 
 
 def _overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
