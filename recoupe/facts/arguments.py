@@ -238,8 +238,12 @@ class ArgumentReader:
             agents = [c for c in children if c.dep_ == "obl:agent"]
             return self.actors_of(agents[0]) if agents else self._event_agent(verb)
         subjects = [c for c in children if c.dep_ == "nsubj"]
+        for subject in subjects:  # "Jean-Yves Le Drian" may come out as two subjects
+            actors = self.actors_of(subject)
+            if actors:
+                return actors
         if subjects:
-            return self.actors_of(subjects[0])
+            return []
         if verb.dep_ == "xcomp" and fold(verb.head.lemma_) in self.anaphora.object_control:
             controllers = [a for c in verb.head.children if c.dep_ in ("obj", "iobj") for a in self.actors_of(c)]
             if controllers:
