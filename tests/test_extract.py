@@ -94,3 +94,80 @@ def test_a_place_is_not_an_actor(extractor):
     assert "tinzaouatene" not in ids
     fact = find(result, "fight")
     assert fact is not None and fact.place == "Tinzaouatène" and fact.when == "2024-07"
+
+
+# -- arguments across phrases and clauses ---------------------------------------
+
+def test_counted_anaphora_refers_back_to_the_states_named(extractor):
+    text = ("Le Tchad et le Niger ont dénoncé la présence des mercenaires. "
+            "Les deux pays ont ensuite signé un accord de défense avec la Turquie.")
+    result, facts = facts_of(extractor, text)
+    assert ("agreement", "chad", "turkey", "asserted") in facts
+    assert ("agreement", "niger", "turkey", "asserted") in facts
+
+
+def test_relation_noun_names_both_sides(extractor):
+    text = "Les relations entre Alger et Bamako se sont brusquement dégradées cet hiver."
+    _, facts = facts_of(extractor, text)
+    assert {(f[0], *sorted(f[1:3])) for f in facts} >= {("tension", "algeria", "mali")}
+
+
+def test_object_control_makes_the_object_act(extractor):
+    text = "Les autorités nigériennes ont poussé l'Allemagne à retirer ses soldats de Niamey."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "withdraw", "germany", "niger") is not None
+    assert find(result, "request", "niger", "germany") is not None
+
+
+def test_support_verb_gives_the_noun_its_recipient(extractor):
+    text = "Ankara a apporté son soutien à Ouagadougou après l'attaque."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "support", "turkey", "burkina-faso") is not None
+
+
+def test_predicate_nominal_subject_holds_the_role(extractor):
+    text = "Le Maroc est devenu le principal partenaire de la Mauritanie dans la région."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "cooperate", "morocco", "mauritania") is not None
+
+
+def test_state_leaving_an_organisation_withdraws_from_it(extractor):
+    text = "Le Niger a quitté le 29 janvier la Communauté économique des États de l'Afrique de l'Ouest."
+    result, _ = facts_of(extractor, text, "2025-02-01")
+    assert find(result, "withdraw", "niger", "ecowas") is not None
+
+
+def test_no_fact_between_a_force_and_its_own_state(extractor):
+    text = "La force Barkhane a mobilisé 4.500 militaires français au Sahel."
+    _, facts = facts_of(extractor, text)
+    assert not [f for f in facts if {f[1], f[2]} == {"barkhane", "france"}]
+
+
+def test_passive_without_agent_takes_the_agent_of_the_event(extractor):
+    text = "Une vingtaine de jihadistes ont été tués lors d'une frappe de l'armée nigérienne près de Tillabéri."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "fight", "niger-army", "jihadists")
+    assert fact is not None and fact.quantity == {"value": 20, "unit": "killed"}
+
+
+# -- speaker, modality, quantity ------------------------------------------------
+
+def test_reporting_clause_after_the_claim_gives_the_speaker(extractor):
+    text = "La France va retirer ses derniers soldats du Niger, a annoncé mardi Emmanuel Macron."
+    result, _ = facts_of(extractor, text, "2023-09-27")
+    fact = find(result, "withdraw", "france", "niger")
+    assert fact is not None and fact.speaker == "emmanuel-macron"
+
+
+def test_headcount_is_not_a_casualty_count_because_of_a_relative_clause(extractor):
+    text = "Paris avait déployé 1.200 soldats au Tchad, qui ont perdu trois des leurs depuis janvier."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "france", "chad")
+    assert fact is not None and fact.quantity == {"value": 1200, "unit": "troops"}
+
+
+def test_negation_of_a_main_clause_does_not_deny_its_subordinate(extractor):
+    text = "Moscou n'a pas réagi, alors que des soldats russes étaient déjà déployés à Bamako."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "russia", "mali")
+    assert fact is not None and fact.modality != "negated"

@@ -11,7 +11,9 @@ their antecedent; persons stand for the body they act for.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from spacy.tokens import Span, Token
@@ -68,14 +70,6 @@ class Anaphora:
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
-        syntax = load_yaml("lexicons/fr/syntax.yaml")
-        self.object_control = {fold(w) for w in syntax["object_control_verbs"]}
-        self.support_verbs = {fold(w) for w in syntax["support_verbs"]}
-        self.event_nouns = {fold(w) for w in syntax["event_nouns"]}
-
-    @classmethod
-    def load(cls) -> "Anaphora":
-        return cls(load_yaml("lexicons/fr/anaphora.yaml"))
 
     def reference(self, token: Token) -> Optional[tuple[set[str], int]]:
         """(actor types, how many) an anaphoric phrase headed by ``token`` refers to, or None."""
@@ -98,14 +92,26 @@ class Anaphora:
         return types, count
 
 
-ANAPHORA: Optional[Anaphora] = None
+@dataclass(frozen=True)
+class VerbClasses:
+    """Verbs that move arguments between clauses (lexicons/fr/syntax.yaml)."""
+
+    object_control: frozenset[str]
+    support_verbs: frozenset[str]
+    event_nouns: frozenset[str]
+
+    @classmethod
+    def from_data(cls, data: dict) -> "VerbClasses":
+        def folded(key: str) -> frozenset[str]:
+            return frozenset(fold(w) for w in data[key])
+        return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"))
 
 
-def _anaphora() -> Anaphora:
-    global ANAPHORA
-    if ANAPHORA is None:
-        ANAPHORA = Anaphora.load()
-    return ANAPHORA
+@lru_cache(maxsize=1)
+def _lexicons() -> tuple[Anaphora, VerbClasses]:
+    """Read once per process, on first use."""
+    return (Anaphora(load_yaml("lexicons/fr/anaphora.yaml")),
+            VerbClasses.from_data(load_yaml("lexicons/fr/syntax.yaml")))
 
 
 class ArgumentReader:
@@ -116,7 +122,7 @@ class ArgumentReader:
         self.doc = linked.doc
         self.previous_subject: Optional[list[str]] = None
         self.deployed_to: dict[str, str] = {}  # where each actor was last said to deploy
-        self.anaphora = _anaphora()
+        self.anaphora, self.verbs = _lexicons()
         self._sent_starts = [s.start for s in linked.doc.sents]
 
     # -- actors of a phrase ------------------------------------------------------
@@ -184,7 +190,7 @@ class ArgumentReader:
 
     def _sentence_start(self, token: Token, back: int) -> int:
         """The first token of the sentence ``back`` sentences before the token's."""
-        index = max(i for i, start in enumerate(self._sent_starts) if start <= token.i)
+        index = bisect_right(self._sent_starts, token.i) - 1
         return self._sent_starts[max(0, index - back)]
 
     def _phrase_actor(self, token: Token) -> Optional[str]:
@@ -234,6 +240,9 @@ class ArgumentReader:
         """Who acts: the subject, the agent of a passive, or the subject inherited from a governing verb."""
         children = list(verb.children)
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
+        middle = any(c.dep_ in ("expl:pass", "expl:comp") and fold(c.text) in ("se", "s'", "s’") for c in children)
+        if passive and middle:  # "les relations se sont dégradées": the subject undergoes and acts
+            return [a for c in children if c.dep_ in ("nsubj", "nsubj:pass") for a in self.actors_of(c)]
         if passive:
             agents = [c for c in children if c.dep_ == "obl:agent"]
             return self.actors_of(agents[0]) if agents else self._event_agent(verb)
@@ -244,7 +253,7 @@ class ArgumentReader:
                 return actors
         if subjects:
             return []
-        if verb.dep_ == "xcomp" and fold(verb.head.lemma_) in self.anaphora.object_control:
+        if verb.dep_ == "xcomp" and fold(verb.head.lemma_) in self.verbs.object_control:
             controllers = [a for c in verb.head.children if c.dep_ in ("obj", "iobj") for a in self.actors_of(c)]
             if controllers:
                 return controllers  # "pousser le Danemark à retirer": the Danes withdraw
@@ -259,9 +268,9 @@ class ArgumentReader:
         frontier = [c for c in verb.children if c.dep_ in ("obl", "obl:arg", "obl:mod", "advmod")]
         events = []
         for node in frontier:
-            if fold(node.lemma_) in self.anaphora.event_nouns:
+            if fold(node.lemma_) in self.verbs.event_nouns:
                 events.append(node)
-            events += [g for g in node.children if g.dep_ in ("obl:arg", "nmod") and fold(g.lemma_) in self.anaphora.event_nouns]
+            events += [g for g in node.children if g.dep_ in ("obl:arg", "nmod") and fold(g.lemma_) in self.verbs.event_nouns]
         for event in events:
             for child in event.children:
                 if child.dep_ in ("nmod", "amod") and (child.dep_ == "amod" or _case(child) & {"de", "du", "des", "d'", "d’", "par"}):
@@ -297,7 +306,7 @@ class ArgumentReader:
         """The complements of the support verb a predicative noun is the object of
         ("faire des recommandations aux autorités")."""
         verb = noun.head
-        if noun.dep_ != "obj" or verb.i == noun.i or fold(verb.lemma_) not in self.anaphora.support_verbs:
+        if noun.dep_ != "obj" or verb.i == noun.i or fold(verb.lemma_) not in self.verbs.support_verbs:
             return []
         return [c for c in self.complements(verb, cases, deps=("obl", "obl:arg", "iobj")) if c.i != noun.i]
 
