@@ -119,6 +119,8 @@ class ModalityReader:
                 return True
             if token.i != trigger.i and token.pos_ == "NOUN" and lemma in self.hyp_nouns:
                 return True
+            if token.i != trigger.i and token.pos_ == "ADJ" and lemma in self.hyp_adjs:
+                return True  # "s'est déclaré prêt à aider"
             if any(c.dep_ == "mark" and fold(c.text) in self.conditional_marks for c in token.children):
                 return True
             if any(c.dep_ == "amod" and fold(c.lemma_) in self.hyp_adjs for c in token.children) and token.pos_ == "NOUN":
