@@ -16,6 +16,7 @@ from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
+DEFINITE = {"le", "la", "l'", "les", "the"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Attributor:
         self.event_verbs = {fold(v) for v in lexicon["event_verbs"]}
         self.denial_verbs = {fold(v) for v in lexicon["denial_verbs"]}
         self.demonstratives = {fold(v) for v in lexicon["demonstratives"]}
+        self.document_nouns = {fold(v) for v in lexicon["document_nouns"]}
         self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
         self.prepositions = [fold(p) for p in lexicon["prepositions"]]
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
@@ -165,6 +167,16 @@ class Attributor:
                 return True
         return False
 
+    def _refers_back(self, head: Token) -> bool:
+        """A source named again: "cette source", or a document with a definite article
+        and nothing else ("le texte", "le communiqué")."""
+        lemma = fold(head.lemma_)
+        dets = {fold(c.text) for c in head.children if c.dep_ == "det"}
+        if lemma in self.source_nouns and dets & self.demonstratives:
+            return True
+        described = any(c.dep_ in ("nmod", "amod", "appos", "acl", "acl:relcl") for c in head.children)
+        return lemma in self.document_nouns and bool(dets & (self.demonstratives | DEFINITE)) and not described
+
     def _phrase_head(self, i: int, sent: Span) -> Optional[Token]:
         """The head noun of the phrase starting at token i (after "selon")."""
         if i >= sent.end:
@@ -179,9 +191,8 @@ class Attributor:
         """The speaker a noun phrase names: a person, an actor, a medium, or unknown."""
         if fold(head.text) in PRONOUNS:
             return self.last_speaker
-        if fold(head.lemma_) in self.source_nouns and self.last_speaker and any(
-                c.dep_ == "det" and fold(c.text) in self.demonstratives for c in head.children):
-            return self.last_speaker  # "d'après cette source": the one just named
+        if self.last_speaker and self._refers_back(head):
+            return self.last_speaker  # "d'après cette source", "selon le texte": the one just named
         subtree = [t for t in _nominal_core(head) if t.i >= head.i - 3]
         people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
                   and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
