@@ -171,3 +171,11 @@ def test_negation_of_a_main_clause_does_not_deny_its_subordinate(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "deploy", "russia", "mali")
     assert fact is not None and fact.modality != "negated"
+
+
+def test_dateline_and_dated_nouns_are_not_the_fact_time(extractor):
+    text = ("Niamey, 3 avril 2024 – Le Niger a dénoncé l'accord militaire de 2012 avec les États-Unis, "
+            "a annoncé le gouvernement.")
+    result, _ = facts_of(extractor, text, "2024-04-03")
+    fact = find(result, "reject", "niger", "usa")
+    assert fact is not None and fact.when == "2024-04-03" and not fact.when_stated

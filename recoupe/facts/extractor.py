@@ -9,6 +9,7 @@ quantity that belong to it.  Repeated mentions are merged at the end.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from itertools import combinations
 from typing import Iterable, Optional
 
@@ -158,7 +159,7 @@ class FactExtractor:
         attribution = _covering(reported, token)
         modality = self.modality.read(token, sent, attribution is not None)
         speaker = attribution.speaker if attribution else None
-        when = self._when(token, sent, times, modality, article)
+        when, when_stated = self._when(token, sent, times, modality, article)
         quantity = self._quantity(token, trigger.type, quantities)
         start, end = _trimmed(sent)
         facts = []
@@ -172,7 +173,7 @@ class FactExtractor:
             facts.append(Fact(type=trigger.type, source=source, target=target, modality=modality,
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
-                              speaker=speaker, when_stated=bool(times)))
+                              speaker=speaker, when_stated=when_stated))
         return facts
 
     def _pairs(self, fact_type: str, args: Arguments) -> Iterable[tuple[str, Optional[str]]]:
@@ -387,14 +388,19 @@ class FactExtractor:
             args.targets.append(min(candidates)[1])
 
     # -- time, quantity ------------------------------------------------------------
-    def _when(self, token: Token, sent: Span, times: list[TimeExpr], modality: str, article: Article):
-        """The time expression nearest the trigger, else the publication date for what is current."""
-        if times:
-            best = min(times, key=lambda t: abs(t.start - token.idx))
-            return as_when(best)
+    def _when(self, token: Token, sent: Span, times: list[TimeExpr], modality: str,
+              article: Article) -> tuple[Optional[object], bool]:
+        """(when, whether the text states it): the time expression of the trigger's own clause,
+        else the nearest one that does not date something else ("l'accord de 2012"), else the
+        publication date for what is current."""
+        ranked = [(_attachment(token, t, sent), abs(t.start - token.idx), t) for t in times
+                  if not _dateline(t, sent)]
+        ranked = [r for r in ranked if r[0] < 2]
+        if ranked:
+            return as_when(min(ranked, key=lambda r: r[:2])[2]), True
         if article.date and modality in ("asserted", "reported", "hedged") and not _pluperfect(token):
-            return article.date
-        return None
+            return article.date, False
+        return None, False
 
     @staticmethod
     def _quantity(token: Token, fact_type: str, quantities: list[Quantity]) -> Optional[dict]:
@@ -403,6 +409,40 @@ class FactExtractor:
         if not fitting:
             return None
         return min(fitting, key=lambda q: abs(q.start - token.idx)).value
+
+
+def _attachment(trigger: Token, expr: TimeExpr, sent: Span) -> int:
+    """How a time expression hangs on a trigger: 0 in its clause, 1 elsewhere in the sentence,
+    2 when it dates a noun phrase ("l'accord de 2012", "la crise de 2012")."""
+    inside = [t for t in sent if expr.start <= t.idx < expr.end]
+    if not inside:
+        return 1
+    own = {trigger.i, _clause_head(trigger).i}
+    node = next((t for t in inside if not (expr.start <= t.head.idx < expr.end) or t.head.i == t.i), inside[0])
+    genitive = fold(inside[0].text) in ("de", "du", "d'") or any(
+        c.dep_ == "case" and fold(c.text) in ("de", "du", "d'") for c in node.children)
+    for _ in range(5):
+        head = node.head
+        if head.i in own:
+            return 0
+        if head.i == node.i or head.pos_ in ("VERB", "AUX"):
+            return 1
+        if head.pos_ == "NOUN" and node.dep_ == "nmod" and fold(head.lemma_) not in _time_nouns() and genitive:
+            return 2  # only "de 2012" surely dates the noun: other dates are often misattached
+        node = head
+    return 1
+
+
+@lru_cache(maxsize=1)
+def _time_nouns() -> frozenset[str]:
+    data = load_yaml("lexicons/fr/time.yaml")
+    return frozenset(fold(w) for w in list(data["time_nouns"]) + list(data["months"]) + list(data["weekdays"]))
+
+
+def _dateline(expr: TimeExpr, sent: Span) -> bool:
+    """ "Pau, 14 janvier 2020 – ...": the date of the dispatch, not of what it reports."""
+    rest = sent.doc.text[expr.end:expr.end + 4].lstrip()
+    return expr.start - sent.start_char < 40 and rest[:1] in ("–", "—", "-")
 
 
 def _phrase_tokens(start: Token, length: int) -> list[Token]:
