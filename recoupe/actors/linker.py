@@ -103,6 +103,7 @@ class Linker:
         self.titles = {fold(w) for w in ctx["person_titles"]}
         self.not_persons = {fold(w) for w in ctx["not_persons"]}
         self.clutter_res = [re.compile(p, re.IGNORECASE) for p in ctx["clutter_lines"]]
+        self.inline_credit_re = re.compile(ctx["inline_credit"])
         self.generic = set(ctx["generic_actors"])
         self.host_nouns = {fold(w) for w in ctx["host_government_nouns"]}
         self.host_heads = {fold(w) for w in ctx["host_government_heads"]}
@@ -174,6 +175,11 @@ class Linker:
                 span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
                 if span is not None:
                     clutter.update(range(span.start, span.end))
+            for credit in self.inline_credit_re.finditer(line):
+                # "... drapeaux russes. Image : X/AP Photo": a caption credit inside a line
+                span = doc.char_span(offset + credit.start(), offset + len(line), alignment_mode="expand")
+                if span is not None:
+                    clutter.update(range(span.start, span.end))
             offset += len(line) + 1
         return clutter
 
@@ -219,8 +225,8 @@ class Linker:
         if head.i in name_spans:
             return None  # "le groupe russe Wagner": the adjective only qualifies Wagner
         if any(child.i in name_spans for child in head.children if child.dep_ in ("appos", "flat:name", "nmod")
-               and child.i > token.i):
-            return None  # "la force française Sabre"
+               and child.i > token.i and not any(c.dep_ == "case" for c in child.children)):
+            return None  # "la force française Sabre" (but "un déploiement américain au Mali" is American)
         lemma = fold(head.lemma_)
         if head.pos_ in ("NOUN", "PROPN"):
             start, end = min(head.i, span.start), max(head.i + 1, span.end)

@@ -169,20 +169,40 @@ class ArgumentReader:
         if reference is None:
             return []
         types, count = reference
+        in_sentence = self._named_before(token, types, count, self._sentence_start(token, back=0))
+        if len(in_sentence) == count:
+            return in_sentence  # "un soutien à la Mauritanie pour aider le pays"
         fitting = [a for a in (self.previous_subject or []) if self._type_of(a) in types]
         if len(fitting) == count:
             return fitting
-        earliest = self._sentence_start(token, back=self.anaphora.window)
+        found = self._named_before(token, types, count, self._sentence_start(token, back=self.anaphora.window))
+        if len(found) == count:
+            return found
+        if count == 1:
+            return self._most_named_before(token, types)
+        return []
+
+    def _named_before(self, token: Token, types: set[str], count: int, earliest: int) -> list[str]:
+        """The ``count`` nearest distinct actors of a type named between ``earliest`` and the token."""
         found: list[str] = []
         for mention in reversed(self.linked.mentions):
             if mention.start >= token.i or mention.start < earliest:
                 continue
             actor = self._collective(mention)
-            if actor and actor not in found and self._type_of(actor) in types and not mention.place_use:
+            if actor and actor not in found and self._type_of(actor) in types:
                 found.append(actor)
             if len(found) == count:
-                return found
-        return []
+                break
+        return found
+
+    def _most_named_before(self, token: Token, types: set[str]) -> list[str]:
+        """The article's most named earlier actor of a type ("l'Alliance" far from "l'OTAN")."""
+        counts: dict[str, int] = {}
+        for mention in self.linked.mentions:
+            actor = self._collective(mention) if mention.start < token.i else None
+            if actor and self._type_of(actor) in types:
+                counts[actor] = counts.get(actor, 0) + 1
+        return [max(counts, key=counts.get)] if counts else []
 
     def _type_of(self, actor_id: str) -> Optional[str]:
         actor = self.linked.actors.get(actor_id)

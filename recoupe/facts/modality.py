@@ -28,6 +28,7 @@ class ModalityReader:
         self.neg_nouns = {fold(w) for w in neg["nouns"]}
         self.neg_preps = {fold(w) for w in neg["prepositions"]}
         self.neg_phrases = [fold(p) for p in neg["phrases"]]
+        self.negated_exclusion = {fold(w) for w in neg["exclusion_verbs"]}
         self.modals = {fold(w) for w in hyp["modal_verbs"]}
         self.hyp_verbs = {fold(w) for w in hyp["governing_verbs"]}
         self.hyp_nouns = {fold(w) for w in hyp["nouns"]}
@@ -99,7 +100,8 @@ class ModalityReader:
                 low = fold(child.text)
                 if child.dep_ == "advmod" and low in self.neg_particles and (
                         low in SELF_NEGATING or any(fold(c.text) in ("ne", "n'") for c in token.children)):
-                    return True
+                    # "n'exclut pas une intervention": a possibility, not a denial
+                    return fold(token.lemma_) not in self.negated_exclusion
                 if child.dep_ == "det" and fold(child.lemma_) in self.neg_dets and token.pos_ == "NOUN":
                     return True
                 if child.dep_ == "case" and low in self.neg_preps and token.i == trigger.i:
