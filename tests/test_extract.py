@@ -179,3 +179,9 @@ def test_dateline_and_dated_nouns_are_not_the_fact_time(extractor):
     result, _ = facts_of(extractor, text, "2024-04-03")
     fact = find(result, "reject", "niger", "usa")
     assert fact is not None and fact.when == "2024-04-03" and not fact.when_stated
+
+
+def test_short_acronyms_in_capital_headlines_are_words(extractor):
+    text = "UN ACCORD EST SIGNÉ À NIAMEY\nLe Niger et le Tchad ont signé un accord de défense."
+    result, _ = facts_of(extractor, text)
+    assert "un" not in {a.id for a in result.actors}

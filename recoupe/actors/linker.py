@@ -193,6 +193,8 @@ class Linker:
                       if any(kind == "name" for _, kind in m.payloads)}
         for match in matches:
             span = doc[match.start:match.end]
+            if _acronym_in_capitals(span):
+                continue  # "UN ACCORD SIGNÉ À BAMAKO": a French word, not the United Nations
             by_kind = {kind: actor_id for actor_id, kind in reversed(match.payloads)}
             if "media" in by_kind:
                 for i in range(match.start, match.end):
@@ -352,6 +354,18 @@ class Linker:
                     if entry is not None and entry.type != "person":
                         return actor_id
         return None
+
+
+def _acronym_in_capitals(span: Span) -> bool:
+    """A short all-capital match on a line written all in capitals (a headline)."""
+    if len(span.text) > 3 or not span.text.isupper():
+        return False
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start:end if end >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 12 and all(c.isupper() for c in letters)
 
 
 def _is_locative(span: Span) -> bool:
