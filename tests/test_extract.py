@@ -185,3 +185,22 @@ def test_short_acronyms_in_capital_headlines_are_words(extractor):
     text = "UN ACCORD EST SIGNÉ À NIAMEY\nLe Niger et le Tchad ont signé un accord de défense."
     result, _ = facts_of(extractor, text)
     assert "un" not in {a.id for a in result.actors}
+
+
+def test_alongside_is_support_not_a_target(extractor):
+    text = "Des commandos tchadiens combattent aux côtés de l'armée nigérienne contre les jihadistes."
+    result, facts = facts_of(extractor, text)
+    assert find(result, "support", "chad-army", "niger-army") is not None  # Chad's own army
+    assert find(result, "fight", target="niger-army") is None
+
+
+def test_sides_of_a_fight_noun_hanging_on_its_verb(extractor):
+    text = "De violents combats ont éclaté près de Kidal entre l'armée malienne et les rebelles du CSP-DPA."
+    result, _ = facts_of(extractor, text, "2023-10-05")
+    assert find(result, "fight", "fama", "csp-dpa") is not None
+
+
+def test_combat_aircraft_are_no_fight(extractor):
+    text = "La Russie a livré trois hélicoptères de combat au Niger."
+    _, facts = facts_of(extractor, text)
+    assert [f for f in facts if f[0] == "arms_transfer"] and not [f for f in facts if f[0] == "fight"]

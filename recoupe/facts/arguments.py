@@ -12,7 +12,7 @@ their antecedent; persons stand for the body they act for.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
@@ -47,6 +47,7 @@ class Arguments:
     place_country: Optional[str] = None
     region: bool = False  # the place is a region with no single host country ("au Sahel")
     nominal: bool = False  # announced by a noun ("le déploiement"), not a verb
+    allies: list[str] = field(default_factory=list)  # "aux côtés de l'armée malienne": supported, not targeted
 
 
 def _case(token: Token) -> set[str]:

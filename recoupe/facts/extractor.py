@@ -42,7 +42,8 @@ UNITS_FOR = {
 }
 REGION_KINDS = {"region", "area"}
 COPULAR_VERBS = {"devenir", "rester", "demeurer", "redevenir", "sembler", "paraitre", "become", "remain"}
-NEVER_SOURCES = {"civilians"}  # victims, never the side that acts
+NEVER_SOURCES = {"civilians"}
+ALONGSIDE = {"côté", "alongside"}  # "aux côtés de" (not folded: "Côte d'Ivoire" is no side)  # victims, never the side that acts
 
 
 class FactExtractor:
@@ -163,14 +164,17 @@ class FactExtractor:
         quantity = self._quantity(token, trigger.type, quantities)
         start, end = _trimmed(sent)
         facts = []
-        for source, target in self._pairs(trigger.type, args):
-            if source in NEVER_SOURCES or target and trigger.type != "capture" and _same_side(source, target, reader.linked):
+        pairs = list(self._pairs(trigger.type, args))
+        pairs += [(s, ally) for s in args.sources for ally in args.allies if s != ally]
+        for source, target in pairs:
+            fact_type = "support" if target in args.allies else trigger.type
+            if source in NEVER_SOURCES or target and fact_type != "capture" and _same_side(source, target, reader.linked):
                 # "la force Barkhane ... les militaires français" is one side, not two; an army
                 # retaking a town of its own country still captures it from that country's hold
                 continue
-            if target and trigger.type == "deploy":
+            if target and fact_type == "deploy":
                 reader.deployed_to[source] = target
-            facts.append(Fact(type=trigger.type, source=source, target=target, modality=modality,
+            facts.append(Fact(type=fact_type, source=source, target=target, modality=modality,
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
                               speaker=speaker, when_stated=when_stated))
@@ -212,6 +216,8 @@ class FactExtractor:
         if not args.sources:
             return None
         args.nominal = token.pos_ in ("NOUN", "PROPN")
+        args.allies, opposed = self._allies(token, reader)
+        args.targets = [t for t in args.targets + opposed if t not in args.allies]
         if trigger.type == "fight" and not args.targets and self._civilian_victims(token):
             args.targets = ["civilians"]
         if trigger.type in ("deploy", "withdraw"):
@@ -282,6 +288,10 @@ class FactExtractor:
             cases = {"recipient": RECIPIENT_CASES, "partner": PARTNER_CASES}.get(frame["target"], TARGET_CASES)
             for comp in reader.support_complements(noun, cases):
                 targets += [a for a in reader.actors_of(comp) if a not in targets and a not in sources]
+        if not sources and not targets and trigger.type in SYMMETRIC and noun.head.pos_ in ("VERB", "AUX"):
+            # "des combats ont fait rage entre l'armée et les rebelles": the sides hang on the verb
+            sides = [a for c in reader.complements(noun.head, {"entre", "between"}) for a in reader.actors_of(c)]
+            sources, targets = sides[:1], sides[1:]
         if not sources:
             sources = reader.governing_subject(noun)
             if trigger.inverse:
@@ -293,6 +303,24 @@ class FactExtractor:
             self._locate(comps, reader, args)
             return args
         return self._with_place(noun, reader, args)
+
+    @staticmethod
+    def _allies(token: Token, reader: ArgumentReader) -> tuple[list[str], list[str]]:
+        """Who the actors act alongside ("combattent aux côtés de l'armée malienne"), and whom
+        against when the parser hangs "contre X" on "côtés"."""
+        heads = [token] + ([token.head] if token.pos_ not in ("VERB", "AUX") and token.head.pos_ in ("VERB", "AUX") else [])
+        allies: list[str] = []
+        opposed: list[str] = []
+        for head in heads:
+            for side in head.children:
+                if side.dep_ not in ("obl", "obl:mod", "obl:arg", "nmod") or side.lemma_.lower() not in ALONGSIDE:
+                    continue
+                for child in side.children:
+                    if child.dep_ != "nmod":
+                        continue
+                    group = opposed if _case(child) & {"contre", "against", "face"} else allies
+                    group += [a for a in reader.actors_of(child) if a not in group]
+        return allies, opposed
 
     @staticmethod
     def _predicate_subject(noun: Token, reader: ArgumentReader) -> list[str]:
