@@ -264,9 +264,12 @@ class ArgumentReader:
         middle = any(c.dep_ in ("expl:pass", "expl:comp") and fold(c.text) in ("se", "s'", "s’") for c in children)
         if passive and middle:  # "les relations se sont dégradées": the subject undergoes and acts
             return [a for c in children if c.dep_ in ("nsubj", "nsubj:pass") for a in self.actors_of(c)]
-        if passive:
-            agents = [c for c in children if c.dep_ == "obl:agent"]
-            return self.actors_of(agents[0]) if agents else self._event_agent(verb)
+        if passive or verb.dep_ == "acl":
+            # "des drones acquis par Bamako": a participle's "par" complement is its agent
+            agents = [c for c in children if c.dep_ == "obl:agent"] or \
+                [c for c in children if c.dep_ in ("obl", "obl:mod") and "par" in _case(c)]
+            if agents or passive:
+                return self.actors_of(agents[0]) if agents else self._event_agent(verb)
         subjects = [c for c in children if c.dep_ == "nsubj"]
         for subject in subjects:  # "Jean-Yves Le Drian" may come out as two subjects
             actors = self.actors_of(subject)

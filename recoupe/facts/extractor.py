@@ -235,7 +235,8 @@ class FactExtractor:
             subject = reader.subject(verb)
         target_kind = frame["target"]
         if trigger.inverse:
-            givers = [a for c in reader.complements(verb, FROM_CASES | {"auprès", "par"}) for a in reader.actors_of(c)]
+            givers = [a for c in reader.complements(verb, FROM_CASES | {"auprès"}) for a in reader.actors_of(c)]
+            givers = [g for g in givers if g not in subject]  # "acquis par Bamako": Bamako receives
             if not givers:
                 givers = [a for c in reader.complements(verb, None) for a in reader.actors_of(c)]
             return self._with_place(verb, reader, Arguments(givers, subject))
