@@ -204,3 +204,10 @@ def test_combat_aircraft_are_no_fight(extractor):
     text = "La Russie a livré trois hélicoptères de combat au Niger."
     _, facts = facts_of(extractor, text)
     assert [f for f in facts if f[0] == "arms_transfer"] and not [f for f in facts if f[0] == "fight"]
+
+
+def test_entering_a_stronghold_captures_it_from_its_holder(extractor):
+    text = "Les FAMa sont entrées jeudi dans Léré, bastion des rebelles du CSP-DPA."
+    result, _ = facts_of(extractor, text, "2023-11-20")
+    fact = find(result, "capture", "fama", "csp-dpa")
+    assert fact is not None and fact.place == "Léré"

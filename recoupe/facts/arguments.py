@@ -100,12 +100,14 @@ class VerbClasses:
     object_control: frozenset[str]
     support_verbs: frozenset[str]
     event_nouns: frozenset[str]
+    etre_verbs: frozenset[str]
 
     @classmethod
     def from_data(cls, data: dict) -> "VerbClasses":
         def folded(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in data[key])
-        return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"))
+        return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"),
+                   folded("etre_verbs"))
 
 
 @lru_cache(maxsize=1)
@@ -262,6 +264,7 @@ class ArgumentReader:
         children = list(verb.children)
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
         middle = any(c.dep_ in ("expl:pass", "expl:comp") and fold(c.text) in ("se", "s'", "s’") for c in children)
+        middle = middle or fold(verb.lemma_) in self.verbs.etre_verbs  # "ils sont entrés": not a passive
         if passive and middle:  # "les relations se sont dégradées": the subject undergoes and acts
             return [a for c in children if c.dep_ in ("nsubj", "nsubj:pass") for a in self.actors_of(c)]
         if passive or verb.dep_ == "acl":
@@ -305,6 +308,8 @@ class ArgumentReader:
 
     def patient(self, verb: Token) -> list[str]:
         """The subject of a passive verb, or the noun a participle qualifies."""
+        if fold(verb.lemma_) in self.verbs.etre_verbs:
+            return []  # "ils sont entrés": a subject, not a patient
         for child in verb.children:
             if child.dep_ == "nsubj:pass":
                 return self.actors_of(child)

@@ -120,6 +120,9 @@ class FactExtractor:
                     return True
         if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
+        if theme.place_marks and any(_case(c) & theme.place_marks and any(t.i in linked.token_place for t in c.subtree)
+                                     for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")):
+            return True
         if theme.complement_marks:
             return any(c.dep_ in ("xcomp", "ccomp") for c in token.children) or any(
                 c.dep_ in ("obl", "obl:arg", "nmod") and _case(c) & theme.complement_marks for c in token.children)
@@ -305,6 +308,23 @@ class FactExtractor:
             return args
         return self._with_place(noun, reader, args)
 
+    def _place_holders(self, sent: Span, reader: ArgumentReader, args: Arguments) -> list[str]:
+        """Armed groups named as holding a place of the sentence ("Kidal, fief du CSP-DPA")."""
+        strongholds = self.lex.themes["stronghold"].lemmas
+        holders: list[str] = []
+        for token in sent:
+            if token.i not in reader.linked.token_place:
+                continue
+            # the apposition "fief de X", wherever the parser hangs it
+            after = [t for t in token.doc[token.i + 1:min(sent.end, token.i + 4)] if fold(t.lemma_) in strongholds]
+            for child in [c for c in token.children if c.dep_ == "appos"] + after[:1]:
+                for sub in child.subtree:
+                    mention = reader.linked.token_mention.get(sub.i)
+                    actor = reader.linked.actors.get(mention.actor_id) if mention else None
+                    if actor and actor.type == "group" and actor.id not in args.sources and actor.id not in holders:
+                        holders.append(actor.id)
+        return holders
+
     @staticmethod
     def _allies(token: Token, reader: ArgumentReader) -> tuple[list[str], list[str]]:
         """Who the actors act alongside ("combattent aux côtés de l'armée malienne"), and whom
@@ -390,6 +410,11 @@ class FactExtractor:
         """Targets the frame did not find: the sentence's location, the host country, the nearest actor."""
         if args.targets:
             return
+        if trigger.type == "capture":
+            holders = self._place_holders(sent, reader, args)
+            if holders:
+                args.targets += holders  # "Kidal, fief des rebelles du CSP-DPA": taken from them
+                return
         if trigger.type in ("deploy", "withdraw", "capture"):
             comps = [t for t in sent if t.i in reader.linked.token_place or (
                 t.i in reader.linked.token_mention and reader.linked.token_mention[t.i].place_use)]

@@ -39,6 +39,7 @@ class Theme:
     places: bool = False
     complement_marks: frozenset[str] = frozenset()
     reflexive: bool = False
+    place_marks: frozenset[str] = frozenset()  # a place in a complement with these prepositions ("entrer dans Kidal")
 
 
 @dataclass
@@ -86,7 +87,8 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
     for name, spec in load_yaml(f"{base}/themes.yaml")["classes"].items():
         lex.themes[name] = Theme(name, _folded_set(spec.get("lemmas")), _folded_set(spec.get("exclude_lemmas")),
                                  frozenset(spec.get("actor_types", ())), bool(spec.get("places")),
-                                 _folded_set(spec.get("complement_marks")), bool(spec.get("reflexive")))
+                                 _folded_set(spec.get("complement_marks")), bool(spec.get("reflexive")),
+                                 _folded_set(spec.get("place_marks")))
     for trigger_list in lex.by_lemma.values():
         for trigger in trigger_list:
             if trigger.theme and trigger.theme not in lex.themes:
