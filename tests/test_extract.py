@@ -211,3 +211,13 @@ def test_entering_a_stronghold_captures_it_from_its_holder(extractor):
     result, _ = facts_of(extractor, text, "2023-11-20")
     fact = find(result, "capture", "fama", "csp-dpa")
     assert fact is not None and fact.place == "Léré"
+
+
+def test_calling_on_a_company_and_promising_money(extractor):
+    text = ("Bamako a fait appel aux paramilitaires russes du groupe Wagner. "
+            "L'Union européenne a promis 30 millions d'euros au Niger.")
+    result, _ = facts_of(extractor, text)
+    assert find(result, "request", "mali", "wagner") is not None
+    promise = find(result, "support", "eu", "niger")
+    assert promise is not None and promise.modality == "hypothetical"
+    assert promise.quantity == {"value": 30000000, "unit": "eur"}

@@ -220,6 +220,10 @@ class ArgumentReader:
         """The actor named by a token or, failing that, the one inside its phrase: names before
         demonyms ("les mercenaires du groupe russe Wagner" is Wagner), then the nearest."""
         mention = self.linked.token_mention.get(token.i)
+        if mention is not None and mention.kind == "demonym":
+            named = self._named_complement(token)
+            if named:
+                return named  # "les paramilitaires russes du groupe Wagner" are Wagner
         if mention is not None:
             return self._collective(mention)
         found: list[tuple[int, int, ActorMention]] = []
@@ -239,6 +243,18 @@ class ArgumentReader:
             actor = self._collective(mention)
             if actor:
                 return actor
+        return None
+
+    def _named_complement(self, token: Token) -> Optional[str]:
+        """A group or company named in a genitive or apposition of the token."""
+        for child in token.children:
+            if child.dep_ not in ("nmod", "appos") or _case(child) & (TARGET_CASES - {"de"}):
+                continue
+            for sub in child.subtree:
+                mention = self.linked.token_mention.get(sub.i)
+                actor = self.linked.actors.get(mention.actor_id) if mention else None
+                if actor and mention.kind == "name" and actor.type in ("group", "company", "force"):
+                    return actor.id
         return None
 
     def _collective(self, mention: ActorMention) -> Optional[str]:

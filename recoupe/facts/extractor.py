@@ -24,7 +24,7 @@ from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CAS
 from .attribution import Attributor, Reported
 from .lexicon import SYMMETRIC, Lexicon, Trigger
 from .merge import merge_facts
-from .modality import ModalityReader
+from .modality import ModalityReader, certainty
 from .quantity import Quantity, find_quantities
 from .timex import TimeExpr, as_when, find_times
 
@@ -162,6 +162,8 @@ class FactExtractor:
             return []
         attribution = _covering(reported, token)
         modality = self.modality.read(token, sent, attribution is not None)
+        if trigger.modality and certainty(trigger.modality) > certainty(modality):
+            modality = trigger.modality  # "a promis 50 millions": the support is yet to come
         speaker = attribution.speaker if attribution else None
         when, when_stated = self._when(token, sent, times, modality, article)
         quantity = self._quantity(token, trigger.type, quantities)
@@ -257,7 +259,12 @@ class FactExtractor:
             self._locate(comps, reader, args)
             return args
         if target_kind == "recipient":
-            comps = reader.complements(verb, RECIPIENT_CASES) or reader.complements(verb, None)
+            comps = reader.complements(verb, RECIPIENT_CASES)
+            # "promis 50 millions d'euros au Niger": the parser hangs the recipient on the object
+            # ("solliciter l'aide de la France": who is asked is the object's genitive)
+            wanted = AGENT_CASES if trigger.type == "request" else RECIPIENT_CASES
+            comps = comps or [g for c in reader.complements(verb, None) for g in c.children
+                              if g.dep_ == "nmod" and _case(g) & wanted] or reader.complements(verb, None)
         elif target_kind == "partner":
             comps = reader.complements(verb, PARTNER_CASES) + reader.complements(verb, None)
         else:

@@ -26,6 +26,7 @@ class Trigger:
     inverse: bool = False
     agent: bool = False
     phrase: tuple[str, ...] = ()
+    modality: Optional[str] = None  # the trigger's own modality ("promettre": hypothetical)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
                 options = options or {}
                 trigger = Trigger(fact_type, fold(lemma), POS_OF_SECTION[section], section,
                                   theme=options.get("theme"), inverse=bool(options.get("inverse")),
-                                  agent=bool(options.get("agent")))
+                                  agent=bool(options.get("agent")), modality=options.get("modality"))
                 lex.by_lemma.setdefault(trigger.lemma, []).append(trigger)
     for name, spec in load_yaml(f"{base}/themes.yaml")["classes"].items():
         lex.themes[name] = Theme(name, _folded_set(spec.get("lemmas")), _folded_set(spec.get("exclude_lemmas")),
