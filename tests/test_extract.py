@@ -221,3 +221,11 @@ def test_calling_on_a_company_and_promising_money(extractor):
     promise = find(result, "support", "eu", "niger")
     assert promise is not None and promise.modality == "hypothetical"
     assert promise.quantity == {"value": 30000000, "unit": "eur"}
+
+
+def test_singular_pronoun_is_the_person_named_earlier_in_the_sentence(extractor):
+    text = ("La nouvelle a surpris à Paris, où Florence Parly a réagi lors d'une interview "
+            "dans laquelle elle a menacé de retirer les soldats français du Mali.")
+    result, _ = facts_of(extractor, text, "2021-09-20")
+    assert find(result, "threaten", "france") is not None or find(result, "withdraw", "france", "mali") is not None
+    assert not [f for f in result.facts if f.source not in ("france",)]

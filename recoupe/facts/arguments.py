@@ -31,6 +31,7 @@ LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "in", "to", "i
 FROM_CASES = {"de", "du", "des", "d'", "d’", "hors", "from", "out"}
 PARTNER_CASES = {"avec", "entre", "with", "between", "et"}
 RELATIVE = {"qui", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "lesquelles", "dont", "which", "who", "that"}
+SINGULAR_PERSONAL = {"il", "elle", "he", "she"}
 PERSONAL = {"il", "elle", "ils", "elles", "celle-ci", "celui-ci", "ceux-ci", "celles-ci", "it", "they", "he", "she"}
 
 
@@ -139,6 +140,8 @@ class ArgumentReader:
             found.append(head_actor)
         elif token.lower_ in RELATIVE and token.head.dep_ in ("acl:relcl", "acl") and token.head.head.i != token.i:
             found += self.actors_of(token.head.head, depth + 1, conj=False)
+        elif token.lower_ in SINGULAR_PERSONAL and (person := self._person_before(token)):
+            found.append(person)  # "Le Drian ..., une interview dans laquelle il a menacé"
         elif token.lower_ in PERSONAL and self.previous_subject:
             found += self.previous_subject
         elif fold(token.lemma_) in self.anaphora.relation_nouns:
@@ -157,6 +160,15 @@ class ArgumentReader:
                             if actor and actor not in found:
                                 found.append(actor)
         return found
+
+    def _person_before(self, token: Token) -> Optional[str]:
+        """The body of the nearest person named earlier in the pronoun's sentence."""
+        start = self._sentence_start(token, back=0)
+        for mention in reversed(self.linked.mentions):
+            actor = self.linked.actors.get(mention.actor_id)
+            if start <= mention.start < token.i and actor is not None and actor.type == "person":
+                return self.linked.body_of(mention.actor_id)
+        return None
 
     def _relation_sides(self, noun: Token, depth: int) -> list[str]:
         """Both sides of "les relations entre X et Y"."""
