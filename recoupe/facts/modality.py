@@ -62,8 +62,8 @@ class ModalityReader:
         token = trigger
         verbs_seen = 1 if trigger.pos_ in ("VERB", "AUX") else 0
         while token.head.i != token.i and len(chain) < 6:
-            if fold(token.head.lemma_) in self.speech_verbs:
-                break  # what the speaker's verb says of itself is not the fact's
+            if fold(token.head.lemma_) in self.speech_verbs and token.dep_ not in ("obj", "nsubj", "nsubj:pass"):
+                break  # what the speaker's verb says of itself is not the fact's ("assurer un appui" is no speech)
             if token.dep_ in CLAUSE_STOP and verbs_seen:
                 break
             token = token.head
