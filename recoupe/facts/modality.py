@@ -62,7 +62,7 @@ class ModalityReader:
         token = trigger
         verbs_seen = 1 if trigger.pos_ in ("VERB", "AUX") else 0
         while token.head.i != token.i and len(chain) < 6:
-            if fold(token.head.lemma_) in self.speech_verbs and token.dep_ not in ("obj", "nsubj", "nsubj:pass"):
+            if fold(token.head.lemma_) in self.speech_verbs and token.dep_ in ("ccomp", "xcomp", "parataxis"):
                 break  # what the speaker's verb says of itself is not the fact's ("assurer un appui" is no speech)
             if token.dep_ in CLAUSE_STOP and verbs_seen:
                 break
@@ -127,6 +127,9 @@ class ModalityReader:
                 return True
             if any(c.dep_ == "amod" and fold(c.lemma_) in self.hyp_adjs for c in token.children) and token.pos_ == "NOUN":
                 return True
+        before = trigger.doc[trigger.i - 1] if trigger.i > trigger.sent.start else None
+        if trigger.pos_ == "NOUN" and before is not None and fold(before.lemma_) in self.hyp_adjs:
+            return True  # "un potentiel déploiement", "une éventuelle intervention", however parsed
         if any(t.lower_ in self.conditional_marks and t.pos_ == "SCONJ"
                for t in trigger.doc[max(trigger.sent.start, trigger.i - 6):trigger.i]):
             return True  # the parser often hangs "si" on the subject rather than on the verb
