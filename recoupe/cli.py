@@ -83,5 +83,39 @@ def evaluate_cmd(gold_dir: str, articles: str, output: Optional[str], as_json: b
     click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else format_report(report))
 
 
+@main.command()
+@click.option("--db", "db_url", help="Store URL or path (default: recoupe.db here; postgresql://... for PostgreSQL).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but loopback exposes the API.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
+              help="File holding the bearer token for POST /api/articles (else $RECOUPE_TOKEN; none: ingest refused).")
+@click.option("--cors-origin", "cors_origins", multiple=True, help="Origin allowed to call the API from its pages (repeatable; none by default).")
+def serve(db_url: Optional[str], host: str, port: int, token_file: Optional[str], cors_origins: tuple[str, ...]) -> None:
+    """Serve the REST API (/api, described at /openapi.json) and the web page (/)."""
+    import os
+    from pathlib import Path
+
+    import uvicorn
+
+    from .store import open_store
+    from .web.app import create_app
+
+    token = os.environ.get("RECOUPE_TOKEN", "").strip()
+    if token_file:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{token_file}: cannot read the token ({exc})")
+        if not token:
+            raise click.ClickException(f"{token_file}: empty token file")
+    try:  # fail now, in one line, rather than on the first request
+        open_store(db_url).close()
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
+        raise click.ClickException(f"{db_url or 'recoupe.db'}: cannot open the store ({exc})")
+    app = create_app(db_url, token=token or None, cors_origins=cors_origins)
+    click.echo(f"recoupe: serving http://{host}:{port}/ (ingest {'enabled' if token else 'disabled: no token'})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     main()
