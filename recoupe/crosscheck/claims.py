@@ -218,7 +218,7 @@ def _split(reports: list[Report]) -> list[_Happening]:
             continue
         pub = _day_span(report.published)
         if pub:
-            undated.append(((pub[0] - tol["before"], pub[1] + tol["after"]), report))
+            undated.append(((pub[0] - tol["before"], pub[1] + tol["after"]), pub, report))
         else:
             timeless.append(report)
     happenings: list[_Happening] = []
@@ -227,10 +227,10 @@ def _split(reports: list[Report]) -> list[_Happening]:
         fits = [h for h in happenings if _place_ok(h, report) and _distance(h.span, span) <= tol["days"]]
         _join(happenings, fits, report, span, dated=True,
               rank=lambda h: (-len(h.members), _centre_gap(h.span, span), h.span))
-    for span, report in sorted(undated, key=lambda x: (x[0], _report_order(x[1]))):
+    for span, pub, report in sorted(undated, key=lambda x: (x[0], _report_order(x[2]))):
         fits = [h for h in happenings if _place_ok(h, report) and _distance(h.span, span) <= tol["days"]]
         _join(happenings, fits, report, span, dated=False,
-              rank=lambda h: (_centre_gap(h.span, span), -len(h.members), h.span))
+              rank=lambda h: (_distance(h.span, pub), -len(h.members), h.span))
     for report in sorted(timeless, key=_report_order):
         fits = [h for h in happenings if _place_ok(h, report)]
         _join(happenings, fits, report, None, dated=False,
@@ -253,7 +253,7 @@ def _join(happenings: list[_Happening], fits: list[_Happening], report: Report,
 # --- claim attributes -----------------------------------------------------
 
 def _independent_sources(reports: list[Report]) -> int:
-    """Groups of reports linked by a shared story or outlet (union-find)."""
+    """Groups of reports linked by a shared article, story or outlet (union-find)."""
     parent = list(range(len(reports)))
 
     def root(i: int) -> int:
@@ -264,7 +264,7 @@ def _independent_sources(reports: list[Report]) -> int:
 
     first_of: dict[tuple[str, str], int] = {}
     for i, report in enumerate(reports):
-        for link in (("story", report.story_id), ("outlet", report.outlet)):
+        for link in (("article", report.article_id), ("story", report.story_id), ("outlet", report.outlet)):
             if not link[1]:
                 continue  # no url: no outlet, only its story can join it to others
             j = first_of.setdefault(link, i)

@@ -34,6 +34,7 @@ _PRIME = 4294967291
 EMPTY = _PRIME
 _CHUNK = 4096  # shingles hashed per numpy block (bounds memory on long texts)
 _WORD = re.compile(r"[a-z0-9]+")
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # "mailto:", not "host:8080"
 
 
 def _config() -> dict:
@@ -190,8 +191,10 @@ def outlet_of(url: Optional[str]) -> Optional[str]:
     if not url or not url.strip():
         return None
     url = url.strip()
-    if "//" not in url:  # "www.lemonde.fr/x" given without a scheme
-        url = "//" + url
+    if "//" not in url:
+        if _OTHER_SCHEME.match(url):
+            return None  # "mailto:", "urn:": no host, no outlet
+        url = "//" + url  # "www.lemonde.fr/x" given without a scheme
     try:
         host = urlsplit(url).hostname
     except ValueError:  # e.g. a malformed IPv6 literal
