@@ -32,6 +32,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recoupe import __version__
+from recoupe.errors import StoreError
 from recoupe.web import schemas as s
 
 LOGGER = logging.getLogger(__name__)
@@ -167,6 +168,10 @@ def create_app(store_url: Optional[str], token: Optional[str] = None, *,
     async def bad_parameters(_request: Request, exc: RequestValidationError):
         return _error(422, _validation_message(exc))
 
+    @app.exception_handler(StoreError)
+    async def store_refused(_request: Request, exc: StoreError):
+        return _error(400, str(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException):
         return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
@@ -252,7 +257,7 @@ def _add_read_routes(app: FastAPI, store: StoreRunner) -> None:
         """Places of facts that the gazetteer knows, with their coordinates and number of claims."""
         return await store("places")
 
-    @app.get("/api/stats", response_model=dict[str, int], tags=["store"])
+    @app.get("/api/stats", response_model=s.Stats, tags=["store"])
     async def stats():
         """Row counts per table of the store."""
         return await store("stats")

@@ -86,8 +86,8 @@ class Relation(_Open):
     other_name: Optional[str] = None
     when: When = None
     first_reported: Optional[str] = None
-    modalities: dict[str, int] = {}
-    independent_sources: int = 0
+    modalities: Optional[dict[str, int]] = None
+    independent_sources: Optional[int] = None
 
 
 class Actor(_Open):
@@ -172,6 +172,9 @@ class SearchPage(BaseModel):
     limit: int
     offset: int
     items: list[SearchHit]
+
+
+Stats = dict[str, Union[int, float, str, None]]
 
 
 class Place(_Open):
