@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Optional
 from .actors.kb import KnowledgeBase
 from .actors.linker import Linker
 from .facts import FactExtractor, load_lexicon
-from .model import Article, ArticleResult
+from .model import Article, ArticleResult, Mention
 from .nlp import load_pipeline
 from .places import Gazetteer
 
@@ -48,4 +48,13 @@ class Extractor:
         in_facts = {f.source for f in facts} | {f.target for f in facts if f.target}
         actors = [a for a in linked.actors.values()
                   if a.id not in self.linker.generic or a.id in in_facts]
-        return ArticleResult(article, actors, facts)
+        return ArticleResult(article, actors, facts, _mentions(linked))
+
+
+def _mentions(linked) -> list[Mention]:
+    """The linker's token mentions as character spans of the article text."""
+    out = []
+    for m in linked.mentions:
+        span = linked.doc[m.start:m.end]
+        out.append(Mention(span.start_char, span.end_char, span.text, m.actor_id))
+    return out
