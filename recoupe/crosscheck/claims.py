@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -131,8 +132,11 @@ def claim_key(type: str, source: str, target: Optional[str]) -> tuple[str, str, 
 
 def _day_span(value: object) -> Optional[Interval]:
     """The days "YYYY", "YYYY-MM" or "YYYY-MM-DD" covers; None for anything else."""
-    if not isinstance(value, str):
-        return None
+    return _parse_day_span(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=65536)
+def _parse_day_span(value: str) -> Optional[Interval]:
     parts = value.strip().split("-")
     try:
         numbers = [int(p) for p in parts]
@@ -175,6 +179,12 @@ def _centre_gap(a: Interval, b: Interval) -> float:
 
 # --- happenings -----------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _place_key(place: Optional[str]) -> str:
+    """The folded place name that two reports must share ("" when unknown)."""
+    return fold(place).strip() if place else _NO_PLACE
+
+
 @dataclass
 class _Happening:
     anchor: Report
@@ -187,11 +197,50 @@ class _Happening:
     def add(self, report: Report) -> None:
         self.members.append(report)
         if report.place and not self.place:
-            self.place, self.place_name = fold(report.place).strip(), report.place
+            self.place, self.place_name = _place_key(report.place), report.place
+
+    def accepts(self, report: Report) -> bool:
+        """Places agree, or one of them is unknown."""
+        return not report.place or not self.place or _place_key(report.place) == self.place
 
 
-def _place_ok(happening: _Happening, report: Report) -> bool:
-    return not report.place or not happening.place or fold(report.place).strip() == happening.place
+class _Timeline:
+    """The happenings of one claim key, indexed by the first day of their anchor's interval.
+
+    Each report only looks at happenings whose anchor can be within the
+    tolerance of it, so a claim key with thousands of reports stays fast.
+    """
+
+    def __init__(self, tolerance: int) -> None:
+        self.tolerance = tolerance
+        self.happenings: list[_Happening] = []
+        self._starts: list[tuple[int, int]] = []  # (first day, index in happenings), sorted
+        self._longest = 0  # longest anchor interval, in days: bounds how far back to look
+
+    def near(self, span: Interval, report: Report) -> list[_Happening]:
+        """Happenings whose anchor is within the tolerance of the span and whose place agrees."""
+        low = span[0] - self.tolerance - self._longest
+        found = []
+        for start, index in self._starts[bisect_left(self._starts, (low, -1)):]:
+            if start > span[1] + self.tolerance:
+                break
+            h = self.happenings[index]
+            if _distance(h.span, span) <= self.tolerance and h.accepts(report):
+                found.append(h)
+        return found
+
+    def join(self, report: Report, span: Optional[Interval], dated: bool, fits: list[_Happening], rank) -> None:
+        """Add the report to the best-ranked fitting happening, or anchor a new one."""
+        if fits:
+            # Ties fall back to the anchor's fact id: never to insertion order.
+            min(fits, key=lambda h: (rank(h), h.anchor.fact_id)).add(report)
+            return
+        happening = _Happening(anchor=report, span=span, dated=dated)
+        happening.add(report)
+        if span:
+            insort(self._starts, (span[0], len(self.happenings)))
+            self._longest = max(self._longest, span[1] - span[0])
+        self.happenings.append(happening)
 
 
 def _report_order(report: Report) -> tuple:
@@ -208,7 +257,7 @@ def _dedupe(reports: Iterable[Report]) -> list[Report]:
 
 
 def _split(reports: list[Report]) -> list[_Happening]:
-    """Reports of one claim key, split into happenings (see the module docstring)."""
+    """Reports of one claim key (one per fact id), split into happenings (see the module docstring)."""
     tol = _tolerances()
     dated, undated, timeless = [], [], []
     for report in reports:
@@ -221,33 +270,18 @@ def _split(reports: list[Report]) -> list[_Happening]:
             undated.append(((pub[0] - tol["before"], pub[1] + tol["after"]), pub, report))
         else:
             timeless.append(report)
-    happenings: list[_Happening] = []
+    timeline = _Timeline(tol["days"])
     # Most precise first, so that anchors are the best-dated reports.
-    for span, report in sorted(dated, key=lambda x: (x[0][1] - x[0][0], x[0], _report_order(x[1]))):
-        fits = [h for h in happenings if _place_ok(h, report) and _distance(h.span, span) <= tol["days"]]
-        _join(happenings, fits, report, span, dated=True,
-              rank=lambda h: (-len(h.members), _centre_gap(h.span, span), h.span))
-    for span, pub, report in sorted(undated, key=lambda x: (x[0], _report_order(x[2]))):
-        fits = [h for h in happenings if _place_ok(h, report) and _distance(h.span, span) <= tol["days"]]
-        _join(happenings, fits, report, span, dated=False,
-              rank=lambda h: (_distance(h.span, pub), -len(h.members), h.span))
-    for report in sorted(timeless, key=_report_order):
-        fits = [h for h in happenings if _place_ok(h, report)]
-        _join(happenings, fits, report, None, dated=False,
-              rank=lambda h: (-len(h.members), h.span or (0, 0), _report_order(h.anchor)))
-    return happenings
-
-
-def _join(happenings: list[_Happening], fits: list[_Happening], report: Report,
-          span: Optional[Interval], dated: bool, rank) -> None:
-    """Add the report to the best-ranked fitting happening, or anchor a new one."""
-    if fits:
-        # Ties fall back to the anchor's content order: never to insertion order.
-        min(fits, key=lambda h: (rank(h), _report_order(h.anchor))).add(report)
-        return
-    happening = _Happening(anchor=report, span=span, dated=dated)
-    happening.add(report)
-    happenings.append(happening)
+    for span, report in sorted(dated, key=lambda x: (x[0][1] - x[0][0], x[0], x[1].fact_id)):
+        timeline.join(report, span, True, timeline.near(span, report),
+                      rank=lambda h: (-len(h.members), _centre_gap(h.span, span), h.span))
+    for span, pub, report in sorted(undated, key=lambda x: (x[0], x[2].fact_id)):
+        timeline.join(report, span, False, timeline.near(span, report),
+                      rank=lambda h: (_distance(h.span, pub), -len(h.members), h.span))
+    for report in sorted(timeless, key=lambda r: r.fact_id):
+        fits = [h for h in timeline.happenings if h.accepts(report)]
+        timeline.join(report, None, False, fits, rank=lambda h: (-len(h.members), h.span or (0, 0)))
+    return timeline.happenings
 
 
 # --- claim attributes -----------------------------------------------------
@@ -368,7 +402,7 @@ def _claim_id(key: tuple[str, str, str], happening: _Happening) -> str:
 
 
 def _claim(key: tuple[str, str, str], happening: _Happening) -> Claim:
-    reports = sorted(happening.members, key=lambda r: (_day_span(r.published) or (0, 0), _report_order(r)))
+    reports = sorted(happening.members, key=lambda r: (_day_span(r.published) or (0, 0), r.fact_id))
     published = _by_date(r.published for r in reports)
     quantities = _quantities(reports)
     return Claim(
@@ -398,7 +432,7 @@ def group_claims(reports: Iterable[Report]) -> list[Claim]:
         return claim_key(report.type, report.source, report.target)
 
     claims: list[Claim] = []
-    for key, group in groupby(sorted(_dedupe(reports), key=lambda r: (key_of(r), _report_order(r))), key=key_of):
+    for key, group in groupby(sorted(_dedupe(reports), key=lambda r: (key_of(r), r.fact_id)), key=key_of):
         happenings = _split(list(group))
         made = [_claim(key, h) for h in happenings]
         _unique_ids(made, happenings)
