@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime
 import hashlib
 import json
 import re
@@ -27,8 +28,12 @@ def date_bounds(value: Optional[str]) -> tuple[Optional[str], Optional[str]]:
     if not m:
         return None, None
     year, month, day = m.group(1), m.group(2), m.group(3)
+    try:  # a real calendar day or month, not "2024-13"
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None, None
     if day:
-        return value, value
+        return value.strip(), value.strip()
     if month:
         last = calendar.monthrange(int(year), int(month))[1]
         return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
