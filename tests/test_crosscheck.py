@@ -79,6 +79,30 @@ def test_normalisation_drops_headline_byline_dateline_and_credits():
     assert text == " ".join(text.split()) and text == text.lower()
 
 
+BODY = ("Les soldats ont quitté la base de Ménaka ce matin après des semaines de tension avec les autorités "
+        "locales et les groupes armés de la région.")
+
+
+@pytest.mark.parametrize("dateline", [
+    "BAMAKO (AFP) - ", "Ouagadougou, le 3 mars 2023 (AIB) - ", "Niamey, 12/03/2023 – ",
+    "Paris, 1er février 2022 — ", "Tombouctou (Mali), le 4 mai 2021 (AFP) – ",
+])
+def test_normalisation_drops_a_dateline(dateline):
+    assert normalise_for_copies(dateline + BODY) == normalise_for_copies(BODY)
+    assert normalise_for_copies(BODY).startswith("les soldats ont quitte")
+
+
+@pytest.mark.parametrize("line, dropped", [
+    ("Par Awa Traoré", True), ("De notre correspondant à Gao", True), ("Photo : AFP / Souleymane Ag Anara", True),
+    ("Lire aussi Mali : la junte dénonce l'accord d'Alger", True),
+    ("Par ailleurs, les renforts tchadiens sont arrivés dans la ville.", False),
+    ("Source de tensions, la présence de Wagner divise les partenaires européens du Mali.", False),
+])
+def test_clutter_lines_inside_the_text(line, dropped):
+    text = f"{BODY}\n{line}\n{BODY}"
+    assert (normalise_for_copies(text) == normalise_for_copies(f"{BODY}\n{BODY}")) is dropped
+
+
 def test_normalisation_keeps_a_brief_of_short_lines():
     assert normalise_for_copies("Attaque près de Gao.\nDeux soldats tués.") == "attaque pres de gao deux soldats tues"
 
