@@ -341,6 +341,22 @@ def test_ids_come_from_content_and_stay_when_later_reports_join():
     assert other.id != first.id
 
 
+def test_claims_are_the_same_in_another_process():
+    # Python's string hashing differs between processes: nothing in the claims may depend on it.
+    reports = deployment_reports() + [
+        report("j1", "fight", "jnim", "fama", "Le JNIM a attaqué un camp militaire.", when="2022-08-07", place="Tessit",
+               outlet="rfi.fr", quantity={"value": 42, "unit": "killed"}),
+        report("j2", "fight", "fama", "jnim", "L'armée a repoussé l'assaut.", when="2022-08-08", outlet="x.com",
+               modality="negated", quantity={"value": 17, "unit": "killed"}),
+    ]
+    code = ("import sys, json; from recoupe.crosscheck import Report, group_claims; "
+            "print(json.dumps([c.to_json() for c in group_claims(Report(**d) for d in json.load(sys.stdin))]))")
+    stdin = json.dumps([r.__dict__ for r in reversed(reports)])
+    out = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "777"}, cwd=ROOT)
+    assert json.loads(out.stdout) == [c.to_json() for c in group_claims(reports)]
+
+
 def test_independent_sources_join_through_chains_of_stories_and_outlets():
     evidence = "Le Tchad a envoyé des renforts au Niger."
     reports = [
@@ -380,7 +396,7 @@ def _dedupe_by_fact_id(reports: list[Report]) -> list[Report]:
     return list({r.fact_id: r for r in reports}.values())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(st.lists(_reports, max_size=25).map(_dedupe_by_fact_id), st.randoms(use_true_random=False))
 def test_claims_do_not_depend_on_the_order_of_reports(reports, rnd):
     shuffled = list(reports)
@@ -399,7 +415,7 @@ def test_claims_do_not_depend_on_the_order_of_reports(reports, rnd):
         assert sum(claim.modalities.values()) == len(claim.reports)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(st.lists(_reports, min_size=1, max_size=20).map(_dedupe_by_fact_id))
 def test_a_rerun_gives_the_same_ids_per_claim_key(reports):
     # The store regroups one claim key at a time: grouping keys apart gives the same claims as all at once.

@@ -21,6 +21,13 @@ split into happenings by time and place:
 The order of the reports given never matters: they are sorted first, and
 claim ids are derived from content (type, ordered actors, anchor date,
 place), so a crash-and-rerun ingest gives the same claims as a clean one.
+A claim keeps its id as reports join it, unless a more precise date than
+its anchor's arrives (or a first place): then it is re-anchored, and its id
+follows.
+
+Contradictions: an asserted or reported report against a negated one
+(hedged is not a contradiction); quantities of one unit that disagree
+beyond a tolerance ratio (hypothetical and negated counts left aside).
 """
 from __future__ import annotations
 
@@ -92,7 +99,7 @@ class Claim:
             "type": self.type,
             "source": self.source,
             "target": self.target,
-            "when": self.when,
+            "when": dict(self.when) if isinstance(self.when, dict) else self.when,
             "place": self.place,
             "articles": sorted({r.article_id for r in self.reports}),
             "fact_ids": sorted(r.fact_id for r in self.reports),
