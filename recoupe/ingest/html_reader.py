@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import Any, Optional
 
 import lxml.html
@@ -13,7 +12,7 @@ from recoupe.ingest.common import Rejected, one_line
 from recoupe.ingest.dates import parse_date
 from recoupe.ingest.decoding import decode, normalise_newlines, read_file_bytes
 from recoupe.ingest.language import detect_language, normalise_lang
-from recoupe.ingest.records import check_text
+from recoupe.ingest.records import check_text, file_id
 from recoupe.model import Article
 
 LOGGER = logging.getLogger(__name__)
@@ -115,7 +114,7 @@ def read_html_file(path: str, origin: str, max_chars: int) -> Article:
     if raw_date and date is None:
         LOGGER.debug("%s: ignoring the page's date %r", origin, raw_date)
     return Article(
-        id=Path(path).stem,
+        id=file_id(path),
         text=text,
         date=date,
         lang=_lang(html, text),
