@@ -14,6 +14,7 @@ bearer token and is refused (403) when none is configured.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import hmac
 import json
 import logging
@@ -126,6 +127,17 @@ def _cap(limit: int) -> int:
     return min(limit, MAX_LIMIT)
 
 
+def _check_date(name: str, value: Optional[str]) -> Optional[str]:
+    """A "YYYY[-MM[-DD]]" filter that is a real calendar date, else 422 (the pattern alone lets 2024-13 by)."""
+    if value:
+        parts = [int(p) for p in value.split("-")] + [1, 1]
+        try:
+            datetime.date(*parts[:3])
+        except ValueError:
+            raise HTTPException(422, f"invalid parameter {name}: {value!r} is not a date") from None
+    return value
+
+
 def create_app(store_url: Optional[str], token: Optional[str] = None, *,
                cors_origins: Sequence[str] = (), extractor: Any = None,
                store_opener: Optional[Callable[[Optional[str]], Any]] = None) -> FastAPI:
@@ -176,6 +188,11 @@ def create_app(store_url: Optional[str], token: Optional[str] = None, *,
     async def http_error(_request: Request, exc: StarletteHTTPException):
         return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, exc: Exception):
+        LOGGER.error("internal error: %s: %s", type(exc).__name__, exc)
+        return _error(500, "internal error (see the server log)")
+
     _add_read_routes(app, runner)
     _add_ingest_route(app, runner, lazy, token)
     _add_page(app)
@@ -211,7 +228,8 @@ def _add_read_routes(app: FastAPI, store: StoreRunner) -> None:
                      min_sources: Optional[int] = Query(None, ge=1, description="at least this many independent sources"),
                      limit: int = Limit, offset: int = Offset):
         """Claims matching every filter given, one page of them, with the total for pagination."""
-        filters = dict(actor=actor, type=type, since=since, until=until, modality=modality, min_sources=min_sources)
+        filters = dict(actor=actor, type=type, since=_check_date("since", since), until=_check_date("until", until),
+                       modality=modality, min_sources=min_sources)
         items = await store("claims", **filters, limit=_cap(limit), offset=offset)
         total = await store("count_claims", **filters)
         return {"total": total, "limit": _cap(limit), "offset": offset, "items": items}

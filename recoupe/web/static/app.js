@@ -245,6 +245,11 @@ function drawTimeline(relations) {
 
 async function drawNetwork() {
   const box = clear($('network'));
+  box.dataset.state = 'loading';  // 'ready' once drawn: lets a reader (or a test) know which drawing it sees
+  try { await drawNetworkIn(box); } finally { box.dataset.state = 'ready'; }
+}
+
+async function drawNetworkIn(box) {
   const ego = $('net-ego').checked && state.actor;
   const params = {since: $('net-since').value.trim(), until: $('net-until').value.trim(),
     type: $('net-type').value, actor: ego ? state.actor.id : '', limit: 500};
@@ -294,7 +299,7 @@ function layout(nodes, edges, W, H) {
     node.y = H / 2 + Math.sin(2 * Math.PI * i / n) * H * 0.35;
   });
   if (n < 3) return;
-  const ideal = Math.sqrt(W * H / n) * 0.6;
+  const ideal = Math.sqrt(W * H / n) * 0.45;
   for (let step = 0; step < 300; step++) {
     const heat = 20 * (1 - step / 300) + 0.5;
     for (const a of nodes) { a.dx = 0; a.dy = 0; }
@@ -314,7 +319,7 @@ function layout(nodes, edges, W, H) {
       a.dx -= dx * f; a.dy -= dy * f; b.dx += dx * f; b.dy += dy * f;
     }
     for (const a of nodes) {
-      a.dx += (W / 2 - a.x) * 0.02; a.dy += (H / 2 - a.y) * 0.02;  // gravity keeps islands in view
+      a.dx += (W / 2 - a.x) * 0.15; a.dy += (H / 2 - a.y) * 0.15;  // gravity keeps islands in view
       const d = Math.max(Math.hypot(a.dx, a.dy), 1e-9);
       a.x = Math.min(W - 90, Math.max(20, a.x + a.dx / d * Math.min(d, heat)));
       a.y = Math.min(H - 15, Math.max(15, a.y + a.dy / d * Math.min(d, heat)));
@@ -361,8 +366,12 @@ async function drawMap() {
     lon0 = Math.min(lon0, p.lon - 2); lon1 = Math.max(lon1, p.lon + 2);
     lat0 = Math.min(lat0, p.lat - 2); lat1 = Math.max(lat1, p.lat + 2);
   }
-  const k = Math.cos((lat0 + lat1) / 2 * Math.PI / 180);  // equirectangular, true to scale at mid-latitude
-  const W = 900, H = Math.round(W * (lat1 - lat0) / ((lon1 - lon0) * k));
+  // equirectangular, true to scale at mid-latitude; the frame widened to a fixed aspect ratio
+  const k = Math.cos((lat0 + lat1) / 2 * Math.PI / 180);
+  const [W, H] = [900, 560];
+  const grow = (W / H) * (lat1 - lat0) / ((lon1 - lon0) * k);
+  if (grow > 1) { const extra = (lon1 - lon0) * (grow - 1) / 2; lon0 -= extra; lon1 += extra; }
+  else { const extra = (lat1 - lat0) * (1 / grow - 1) / 2; lat0 -= extra; lat1 += extra; }
   const px = (lon) => (lon - lon0) / (lon1 - lon0) * W;
   const py = (lat) => (lat1 - lat) / (lat1 - lat0) * H;
   const chart = svg('svg', {viewBox: `0 0 ${W} ${H}`, class: 'map', role: 'img', 'aria-label': 'map of places'});
