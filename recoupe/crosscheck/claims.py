@@ -250,17 +250,17 @@ class _Timeline:
         self.happenings.append(happening)
 
 
-def _report_order(report: Report) -> tuple:
+def _report_order(report: Report) -> str:
     """A total order on reports that depends on their content only."""
-    return (report.fact_id, report.article_id, json.dumps(report.__dict__, sort_keys=True, default=str))
+    return json.dumps(report.__dict__, sort_keys=True, default=str)
 
 
 def _dedupe(reports: Iterable[Report]) -> list[Report]:
-    """One report per fact id (the first in content order), sorted by fact id."""
-    by_id: dict[str, Report] = {}
-    for report in sorted(reports, key=_report_order):
-        by_id.setdefault(report.fact_id, report)
-    return list(by_id.values())
+    """One report per fact id: of several, the first in content order (not the first given)."""
+    by_id: dict[str, list[Report]] = {}
+    for report in reports:
+        by_id.setdefault(report.fact_id, []).append(report)
+    return [same[0] if len(same) == 1 else min(same, key=_report_order) for same in by_id.values()]
 
 
 def _split(reports: list[Report]) -> list[_Happening]:
