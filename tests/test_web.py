@@ -359,14 +359,18 @@ def test_post_is_refused_without_the_token(ingest_base, base, openapi):
 
 
 def test_post_ingests_a_batch_and_reports_each_article(ingest_base, openapi):
+    from recoupe.ingest import MAX_CHARS
+
     bad_date = {**ONE, "id": "p3", "date": "hier"}
-    status, _, body = post(ingest_base, [ONE, {"id": "p2"}, ONE, 7, bad_date])
+    too_long = {**ONE, "id": "p4", "text": "Le Mali. " * (MAX_CHARS // 9 + 1)}
+    status, _, body = post(ingest_base, [ONE, {"id": "p2"}, ONE, 7, bad_date, too_long])
     assert status == 200, body
     validate(openapi, "/api/articles", "post", status, body)
-    assert [r["status"] for r in body["results"]] == ["added", "error", "error", "error", "error"]
-    assert body["added"] == 1 and body["errors"] == 4
+    assert [r["status"] for r in body["results"]] == ["added", "error", "error", "error", "error", "error"]
+    assert body["added"] == 1 and body["errors"] == 5
     assert "text" in body["results"][1]["error"] and "duplicate" in body["results"][2]["error"]
-    assert "date" in body["results"][4]["error"]
+    assert "date" in body["results"][4]["error"] and "too long" in body["results"][5]["error"]
+    assert [r["id"] for r in body["results"]] == ["p1", "p2", "p1", None, "p3", "p4"]
     status, article = get(ingest_base + "/api/articles/p1")
     assert status == 200 and article["facts"]
     assert any(f["type"] == "arms_transfer" for f in article["facts"])

@@ -42,7 +42,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 500
 MAX_BODY_BYTES = 20_000_000  # a POST body larger than this is refused before it is parsed
 MAX_BATCH = 200  # articles per POST
-MAX_ARTICLE_CHARS = 2_000_000  # as for files (recoupe.ingest.read_articles)
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -95,19 +94,23 @@ class StoreRunner:
 
 
 class LazyExtractor:
-    """The extraction pipeline, loaded on the first POST only (loading the model takes seconds)."""
+    """The extraction pipeline, loaded on the first POST only (loading the model takes seconds).
+
+    One article at a time: two concurrent POSTs must not share the spaCy pipeline mid-document.
+    """
 
     def __init__(self, extractor: Any = None):
         self.extractor = extractor
         self.lock = threading.Lock()
 
-    def get(self) -> Any:
+    def extract(self, article: Any) -> Any:
+        """The ``ArticleResult`` of one article (blocking: call it off the event loop)."""
         with self.lock:
             if self.extractor is None:
                 from recoupe.pipeline import Extractor
 
                 self.extractor = Extractor()
-            return self.extractor
+            return self.extractor.extract(article)
 
 
 def _error(status: int, message: str, headers: Optional[dict] = None) -> JSONResponse:
@@ -348,6 +351,7 @@ async def _read_body(request: Request) -> list:
 
 async def _ingest_objects(objects: list, store: StoreRunner, lazy: LazyExtractor) -> list[dict]:
     """Check, extract and store each object in order; one result per object."""
+    from recoupe.ingest import MAX_CHARS
     from recoupe.ingest.common import Rejected
     from recoupe.ingest.records import build_article
 
@@ -358,7 +362,7 @@ async def _ingest_objects(objects: list, store: StoreRunner, lazy: LazyExtractor
         if not isinstance(item["id"], str):
             item["id"] = None
         try:
-            article = build_article(obj, f"body[{index}]", default_id=None, max_chars=MAX_ARTICLE_CHARS)
+            article = build_article(obj, f"body[{index}]", default_id=None, max_chars=MAX_CHARS)  # as for files
         except Rejected as exc:
             results.append({**item, "status": "error", "error": exc.reason})
             continue
@@ -368,8 +372,7 @@ async def _ingest_objects(objects: list, store: StoreRunner, lazy: LazyExtractor
             continue
         seen.add(article.id)
         try:
-            extractor = await asyncio.to_thread(lazy.get)
-            result = await asyncio.to_thread(extractor.extract, article)
+            result = await asyncio.to_thread(lazy.extract, article)
             status = await store("ingest_result", result)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
             LOGGER.warning("ingest of %s failed", article.id, exc_info=True)
