@@ -33,7 +33,7 @@ from ..textnorm import fold
 _PRIME = 4294967291
 EMPTY = _PRIME
 _CHUNK = 4096  # shingles hashed per numpy block (bounds memory on long texts)
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script ("cœur", not "c" and "ur")
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # "mailto:", not "host:8080"
 
 
