@@ -184,6 +184,11 @@ def _check_copies(articles: dict, listed: set) -> None:
     for x, y in itertools.combinations(sorted(sigs), 2):
         found = is_copy(sigs[x], sigs[y]) and bool(keys[x] & keys[y])
         assert found == ((x, y) in listed), (x, y, similarity(sigs[x], sigs[y]))
+        # With a margin on both sides: an estimate a few standard deviations off changes nothing.
+        if (x, y) in listed:
+            assert similarity(sigs[x], sigs[y]) >= COPY_THRESHOLD + 0.15
+        else:
+            assert similarity(sigs[x], sigs[y]) <= COPY_THRESHOLD - 0.2
 
 
 def test_sample_corpus_copies_are_exactly_the_listed_pairs():
@@ -192,10 +197,6 @@ def test_sample_corpus_copies_are_exactly_the_listed_pairs():
 
 def test_dev_corpus_copies_are_exactly_the_listed_pairs(dev_corpus):
     _check_copies(*_corpus_pairs(dev_corpus / "articles", dev_corpus / "copies.json"))
-
-
-def test_threshold_is_between_zero_and_one():
-    assert 0.0 < COPY_THRESHOLD < 1.0
 
 
 # --- claims -----------------------------------------------------------------
