@@ -90,31 +90,33 @@ def running(app) -> Iterator[str]:
         sock.close()
 
 
-def ingest(store_url: str, extractor, articles) -> None:
+# ------------------------------------------------------------------ fixtures
+# ``stores`` (conftest.py) runs each test using these fixtures on SQLite and on PostgreSQL;
+# what does not depend on the backend (the page, headers, the command) runs on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("stores", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def trap_result(extractor):
+    from recoupe.ingest.records import build_article
+
+    return extractor.extract(build_article(TRAP, "trap", default_id=None, max_chars=100_000))
+
+
+@pytest.fixture(scope="module")
+def sample_db(stores, sample_results, trap_result) -> str:
+    """A store holding the sample corpus and the article with markup; its URL."""
     from recoupe.store import open_store
 
-    store = open_store(store_url)
+    assert len(sample_results) >= 18
+    url = stores.url()
+    store = open_store(url)
     try:
-        for result in extractor.extract_all(articles):
+        for result in [*sample_results, trap_result]:
             store.ingest_result(result)
     finally:
         store.close()
-
-
-# ------------------------------------------------------------------ fixtures
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory, extractor) -> str:
-    """A SQLite store holding the sample corpus and the article with markup."""
-    from recoupe.ingest import read_articles
-    from recoupe.ingest.records import build_article
-    from recoupe.model import InputError
-
-    path = str(tmp_path_factory.mktemp("web") / "sample.db")
-    read = [a for a in read_articles([str(SAMPLE)]) if not isinstance(a, InputError)]
-    assert len(read) >= 18
-    trap = build_article(TRAP, "trap", default_id=None, max_chars=100_000)
-    ingest(path, extractor, read + [trap])
-    return path
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +155,7 @@ def validate(openapi: dict, path: str, method: str, status: int, body: Any) -> N
 
 
 # ------------------------------------------------------------------ OpenAPI
+@SQLITE_ONLY
 def test_every_api_route_is_documented(base, openapi):
     from fastapi.routing import APIRoute
 
@@ -289,6 +292,7 @@ def test_parameters_are_bound_not_formatted_into_sql(base):
     assert after == before
 
 
+@SQLITE_ONLY
 def test_security_headers_and_no_cors_by_default(base):
     for path in ("/", "/api/stats", "/static/app.js"):
         status, head, _ = http("GET", base + path, headers={"Origin": "http://autre.example"})
@@ -299,6 +303,7 @@ def test_security_headers_and_no_cors_by_default(base):
         assert "access-control-allow-origin" not in head
 
 
+@SQLITE_ONLY
 def test_cors_only_for_the_origins_given(sample_db):
     from recoupe.web.app import create_app
 
@@ -309,6 +314,7 @@ def test_cors_only_for_the_origins_given(sample_db):
         assert "access-control-allow-origin" not in head
 
 
+@SQLITE_ONLY
 def test_page_and_assets_ship_in_the_package(base):
     status, head, html = http("GET", base + "/")
     assert status == 200 and head["content-type"].startswith("text/html")
@@ -324,12 +330,11 @@ def test_page_and_assets_ship_in_the_package(base):
 
 # ------------------------------------------------------------------ ingest over HTTP
 @pytest.fixture(scope="module")
-def ingest_base(tmp_path_factory, extractor) -> Iterator[str]:
+def ingest_base(stores, extractor) -> Iterator[str]:
     """A server over an empty store, with a token, reusing the session's extractor."""
     from recoupe.web.app import create_app
 
-    path = str(tmp_path_factory.mktemp("web-ingest") / "posted.db")
-    with running(create_app(path, token=TOKEN, extractor=extractor)) as url:
+    with running(create_app(stores.url(), token=TOKEN, extractor=extractor)) as url:
         yield url
 
 
@@ -404,6 +409,7 @@ def test_post_bad_bodies_store_nothing(ingest_base, openapi, monkeypatch):
     assert after == before
 
 
+@SQLITE_ONLY
 def test_request_body_is_documented(openapi):
     body = openapi["paths"]["/api/articles"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     jsonschema.Draft202012Validator({**body, "components": openapi["components"]}).validate([ONE, TRAP])
@@ -426,6 +432,7 @@ def _listening_on_loopback_only(port: int) -> bool:
     return bool(addresses) and all(a == "0100007F" for a in addresses)
 
 
+@SQLITE_ONLY
 def test_serve_binds_loopback_and_serves(sample_db, tmp_path):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -504,6 +511,7 @@ def screenshot(tab, name: str) -> None:
     tab.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+@SQLITE_ONLY
 def test_page_search_actor_timeline_and_evidence(page, base):
     page.goto(base + "/")
     page.wait_for_selector("#top-actors li")
@@ -534,6 +542,7 @@ def test_page_search_actor_timeline_and_evidence(page, base):
     screenshot(page, "actor-evidence.png")
 
 
+@SQLITE_ONLY
 def test_page_shows_merged_copies(page, base):
     _, page_claims = get(base + "/api/claims?limit=500")
     with_copies = None
@@ -551,6 +560,7 @@ def test_page_shows_merged_copies(page, base):
     screenshot(page, "claim-copies.png")
 
 
+@SQLITE_ONLY
 def test_page_network_follows_the_filters(page, base):
     page.goto(base + "/")
     page.wait_for_selector("#network path.edge")
@@ -566,6 +576,7 @@ def test_page_network_follows_the_filters(page, base):
         <= {c["id"] for c in expected["items"]}
 
 
+@SQLITE_ONLY
 def test_page_renders_article_markup_as_text(page, base, trap_claim):
     page.goto(base + f"/#claim/{trap_claim}")
     page.wait_for_selector("#evidence [data-article-id=w-piege] mark")
