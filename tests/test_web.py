@@ -498,6 +498,8 @@ def page(browser, base):
     tab.events = {"dialogs": [], "errors": [], "outside": []}
     tab.on("dialog", lambda d: (tab.events["dialogs"].append(d.message), d.dismiss()))
     tab.on("pageerror", lambda e: tab.events["errors"].append(str(e)))
+    # console errors include Content-Security-Policy violations and failed loads
+    tab.on("console", lambda m: tab.events["errors"].append(m.text) if m.type == "error" else None)
     tab.on("request", lambda r: None if r.url.startswith(base) or r.url.startswith("data:")
            else tab.events["outside"].append(r.url))
     yield tab
@@ -593,3 +595,19 @@ def test_page_renders_article_markup_as_text(page, base, trap_claim):
     page.wait_for_timeout(300)  # give an injected handler the chance to fire, were there one
     assert page.events["dialogs"] == []
     screenshot(page, "markup-as-text.png")
+
+
+@SQLITE_ONLY
+def test_page_full_text_search_opens_an_article(page, base):
+    page.goto(base + "/")
+    page.fill("#text-search", "Kidal")
+    page.press("#text-search", "Enter")
+    page.wait_for_selector("#results li a")
+    _, found = get(base + "/api/search?q=Kidal")
+    links = page.locator("#results li a")
+    assert links.count() == len(found["items"]) > 0
+    links.first.click()
+    page.wait_for_selector("#panel-body .article-text")
+    _, article = get(base + f"/api/articles/{found['items'][0]['article_id']}")
+    assert page.inner_text("#panel-body .article-text").strip() == article["text"].strip()
+    assert page.locator("#panel-body .facts li").count() == len(article["facts"])
