@@ -217,7 +217,7 @@ function drawTimeline(relations) {
   });
   const y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear();
   const step = Math.max(1, Math.ceil((y1 - y0 + 1) / 12));
-  for (let year = y0 + 1; year <= y1; year += step) {
+  for (let year = Date.UTC(y0, 0, 1) >= t0 ? y0 : y0 + 1; year <= y1; year += step) {
     const xv = x(Date.UTC(year, 0, 1));
     chart.append(svg('line', {x1: xv, x2: xv, y1: top, y2: H - 24, class: 'tick'}));
     chart.append(svg('text', {x: xv, y: H - 8, 'text-anchor': 'middle', class: 'label', text: year}));
