@@ -262,6 +262,10 @@ def test_actor_profile_has_relations_over_time(base):
     "/api/claims/nope/evidence",
     "/api/actors/nobody",
     "/api/articles/none",
+    "/api/actors/ma%00li",
+    "/api/claims?actor=ma%00li",
+    "/api/search?q=Kidal%00",
+    "/api/stats?x=%00",
 ])
 def test_bad_requests_get_a_json_error_not_a_500(base, openapi, url):
     status, head, body = http("GET", base + url)
@@ -280,7 +284,7 @@ def test_page_sizes_are_capped(base):
 
 def test_parameters_are_bound_not_formatted_into_sql(base):
     _, before = get(base + "/api/stats")
-    for value in ["mali' OR '1'='1", "mali\"; DROP TABLE claims; --", "%", "_"]:
+    for value in ["mali' OR '1'='1", "mali\"; DROP TABLE claims; --", "%", "_", 'NEAR("a" *', "é\\"]:
         quoted = urllib.request.quote(value)
         status, page = get(base + f"/api/claims?actor={quoted}")
         assert status == 200 and page["total"] == 0

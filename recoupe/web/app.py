@@ -126,6 +126,12 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "invalid parameter " + "; ".join(parts)
 
 
+def _no_nul(request: Request) -> None:
+    """Refuse a NUL character in the path or a query value (422): PostgreSQL cannot store or compare one."""
+    if "\x00" in request.url.path or any("\x00" in v for v in request.query_params.values()):
+        raise HTTPException(422, "invalid parameter: contains a NUL character")
+
+
 def _cap(limit: int) -> int:
     return min(limit, MAX_LIMIT)
 
@@ -164,6 +170,7 @@ def create_app(store_url: Optional[str], token: Optional[str] = None, *,
         description="Claims cross-checked across the press, their evidence, actors and articles.",
         docs_url=None, redoc_url=None,  # the stock doc pages load scripts from a CDN: /openapi.json only
         lifespan=lifespan,
+        dependencies=[Depends(_no_nul)],
     )
     app.state.runner = runner
     if cors_origins:
@@ -278,7 +285,7 @@ def _add_read_routes(app: FastAPI, store: StoreRunner) -> None:
         """Places of facts that the gazetteer knows, with their coordinates and number of claims."""
         return await store("places")
 
-    @app.get("/api/stats", response_model=s.Stats, tags=["store"])
+    @app.get("/api/stats", response_model=s.Stats, responses=ERRORS, tags=["store"])
     async def stats():
         """Row counts per table of the store."""
         return await store("stats")
