@@ -35,7 +35,13 @@ class Store:
 
     @property
     def location(self) -> str:
+        """Where the store is, for messages (no password)."""
         return str(self.db.location)
+
+    @property
+    def url(self) -> str:
+        """What ``open_store`` needs to open this store again."""
+        return self.db.location.target
 
     # ------------------------------------------------------------- writing
     def is_stored(self, article: Article) -> bool:
