@@ -114,7 +114,7 @@ def serve(db_url: Optional[str], host: str, port: int, token_file: Optional[str]
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
         raise click.ClickException(f"{db_url or 'recoupe.db'}: cannot open the store ({exc})")
     app = create_app(db_url, token=token or None, cors_origins=cors_origins)
-    click.echo(f"recoupe: serving http://{host}:{port}/ (ingest {'enabled' if token else 'disabled: no token'})", err=True)
+    click.echo(f"recoupe: starting on http://{host}:{port}/ (ingest {'enabled' if token else 'disabled: no token'})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 # ---------------------------------------------------------------- store and queries

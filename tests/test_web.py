@@ -461,7 +461,18 @@ def test_serve_binds_loopback_and_serves(sample_db, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    assert "serving http://127.0.0.1:" in proc.stderr.read()
+    assert "starting on http://127.0.0.1:" in proc.stderr.read()
+
+
+def test_serve_port_in_use_fails_in_one_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "recoupe.cli", "serve", "--port", str(port)],
+                                capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode != 0
+    assert "address already in use" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [
@@ -615,3 +626,18 @@ def test_page_full_text_search_opens_an_article(page, base):
     _, article = get(base + f"/api/articles/{found['items'][0]['article_id']}")
     assert page.inner_text("#panel-body .article-text").strip() == article["text"].strip()
     assert page.locator("#panel-body .facts li").count() == len(article["facts"])
+
+
+@SQLITE_ONLY
+def test_page_map_place_lists_its_claims(page, base):
+    page.goto(base + "/")
+    page.wait_for_selector("#map circle.place[data-place=Kidal]")
+    page.click("#map circle.place[data-place=Kidal]")
+    page.wait_for_selector("#panel-body .place-claims a")
+    _, claims = get(base + "/api/claims?limit=500")
+    at_kidal = {c["id"] for c in claims["items"] if c["place"] == "Kidal"}
+    listed = page.locator("#panel-body .place-claims a")
+    assert {listed.nth(i).get_attribute("data-claim-id") for i in range(listed.count())} == at_kidal
+    listed.first.click()
+    page.wait_for_selector("#evidence mark")
+    assert "Kidal" in page.inner_text("#evidence")

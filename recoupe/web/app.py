@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -62,19 +62,16 @@ class StoreRunner:
     the calls (as SQLite would anyway) and keeps the event loop free.
     """
 
-    def __init__(self, url: Optional[str], opener: Optional[Callable[[Optional[str]], Any]] = None):
+    def __init__(self, url: Optional[str]):
         self.url = url
-        self.opener = opener
         self.store: Any = None
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recoupe-store")
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         if self.store is None:
-            if self.opener is None:
-                from recoupe.store import open_store
+            from recoupe.store import open_store
 
-                self.opener = open_store
-            self.store = self.opener(self.url)
+            self.store = open_store(self.url)
         return getattr(self.store, method)(*args, **kwargs)
 
     async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -148,15 +145,14 @@ def _check_date(name: str, value: Optional[str]) -> Optional[str]:
 
 
 def create_app(store_url: Optional[str], token: Optional[str] = None, *,
-               cors_origins: Sequence[str] = (), extractor: Any = None,
-               store_opener: Optional[Callable[[Optional[str]], Any]] = None) -> FastAPI:
+               cors_origins: Sequence[str] = (), extractor: Any = None) -> FastAPI:
     """The FastAPI application over the store at ``store_url`` (see ``recoupe.store.open_store``).
 
     ``token``: the bearer token that ``POST /api/articles`` requires (None: ingest refused).
     ``cors_origins``: origins allowed to call the API from other pages (none by default).
     ``extractor``: an already loaded ``recoupe.pipeline.Extractor`` (else loaded on first POST).
     """
-    runner = StoreRunner(store_url, store_opener)
+    runner = StoreRunner(store_url)
     lazy = LazyExtractor(extractor)
 
     @asynccontextmanager

@@ -386,12 +386,35 @@ async function drawMap() {
   const max = Math.max(1, ...places.map((p) => p.claims || 0));
   for (const p of places.slice().sort((a, b) => (b.claims || 0) - (a.claims || 0))) {
     const dot = svg('circle', {cx: px(p.lon).toFixed(1), cy: py(p.lat).toFixed(1), r: (3 + 9 * Math.sqrt((p.claims || 0) / max)).toFixed(1),
-      class: 'place', 'data-place': p.name});
+      class: 'place', 'data-place': p.name, tabindex: 0, role: 'button', onclick: () => showPlace(p),
+      onkeydown: (e) => { if (e.key === 'Enter') showPlace(p); }});
     dot.append(tooltip(`${p.name}${p.country ? ` (${p.country})` : ''}: ${p.claims} claim(s)`));
     chart.append(dot);
   }
   box.append(chart);
   box.append(el('p', {class: 'hint'}, `${places.length} place(s). Boundaries: Natural Earth 1:110m.`));
+}
+
+/** "le Sahel", "Sahel" and "SAHEL" compare equal; so do "Ménaka" and "Menaka". */
+function placeKey(name) {
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/^(le|la|les)\s+|^l['’]\s*/, '').replace(/[^a-z0-9]+/g, '');
+}
+
+/** The claims whose place is ``place``, among the first 500 claims (the API has no place filter). */
+async function showPlace(place) {
+  let page;
+  try { page = await api('/api/claims', {limit: 500}); } catch (e) { status(e.message, true); return; }
+  const here = page.items.filter((c) => c.place && placeKey(c.place) === placeKey(place.name));
+  const list = el('ul', {class: 'place-claims'});
+  for (const c of here) {
+    const label = `${c.type}: ${actorName(c.source, c.source_name)}${c.target ? ' → ' + actorName(c.target, c.target_name) : ''}` +
+      `${whenText(c.when) ? ', ' + whenText(c.when) : ''} (${profile(c.modalities)})`;
+    list.append(el('li', {}, el('a', {href: `#claim/${encodeURIComponent(c.id)}`, 'data-claim-id': c.id}, label)));
+  }
+  if (!here.length) list.append(el('li', {class: 'empty'}, 'No claim names this place as such.'));
+  showPanel(el('h2', {}, place.name), el('p', {class: 'source'}, [place.country, `${place.lat.toFixed(2)}, ${place.lon.toFixed(2)}`,
+    `${place.claims} claim(s)`].filter(Boolean).join(' · ')), list);
 }
 
 // ---- evidence panel ------------------------------------------------------
