@@ -197,6 +197,7 @@ def test_get_routes_answer_valid_documents(base, openapi):
         status, body = get(base + url)
         assert status == 200, (url, body)
         validate(openapi, template, "get", status, body)
+    assert {t for t, _ in calls} == {p for p, ops in openapi["paths"].items() if "get" in ops}
     # and the answers say something
     _, wagner = get(base + "/api/actors?q=wagn")
     assert "wagner" in [a["id"] for a in wagner["items"]]
@@ -204,6 +205,40 @@ def test_get_routes_answer_valid_documents(base, openapi):
     assert found["items"] and all("kidal" in (h["snippet"] or "").lower() for h in found["items"])
     _, places = get(base + "/api/places")
     assert any(p["name"] == "Kidal" and p["lat"] and p["lon"] for p in places)
+
+
+def _fill(path: str, op: dict, values: dict) -> str:
+    """A URL for one operation of the OpenAPI document: path and required query parameters from ``values``."""
+    query = []
+    for param in op.get("parameters", []):
+        if param["in"] == "path":
+            path = path.replace("{" + param["name"] + "}", urllib.request.quote(values[param["name"]]))
+        elif param.get("required"):
+            query.append(f"{param['name']}={urllib.request.quote(values[param['name']])}")
+    return path + ("?" + "&".join(query) if query else "")
+
+
+def test_the_page_actions_work_from_the_openapi_description(base, openapi):
+    """Search an actor, open it, open one of its claims and its evidence, using only what the document says."""
+    paths = openapi["paths"]
+    search_op = paths["/api/actors"]["get"]
+    assert "q" in {p["name"] for p in search_op["parameters"]}
+    status, found = get(base + "/api/actors?q=barkhane")
+    validate(openapi, "/api/actors", "get", status, found)
+    actor_id = found["items"][0]["id"]
+    url = _fill("/api/actors/{actor_id}", paths["/api/actors/{actor_id}"]["get"], {"actor_id": actor_id})
+    status, actor = get(base + url)
+    validate(openapi, "/api/actors/{actor_id}", "get", status, actor)
+    claim_id = actor["relations"][0]["claim_id"]
+    for template in ("/api/claims/{claim_id}", "/api/claims/{claim_id}/evidence"):
+        status, body = get(base + _fill(template, paths[template]["get"], {"claim_id": claim_id}))
+        validate(openapi, template, "get", status, body)
+    assert body and all(e["evidence"] for e in body)
+    article_id = body[0]["article_id"]
+    status, article = get(base + _fill("/api/articles/{article_id}", paths["/api/articles/{article_id}"]["get"],
+                                       {"article_id": article_id}))
+    validate(openapi, "/api/articles/{article_id}", "get", status, article)
+    assert claim_id in {f["claim_id"] for f in article["facts"]}
 
 
 def test_claims_filters_and_pagination(base):
@@ -540,6 +575,8 @@ def test_page_search_actor_timeline_and_evidence(page, base):
     dots = page.locator("#timeline circle.dot")
     drawn = {dots.nth(i).get_attribute("data-claim-id") for i in range(dots.count())}
     assert drawn and drawn <= {r["claim_id"] for r in actor["relations"]}
+    page.click("#relations-box summary")
+    assert page.locator("#relations tbody tr").count() == len(actor["relations"])
     colours = {dots.nth(i).get_attribute("fill") for i in range(dots.count())}
     assert colours and len(page.locator("#legend .legend-item").all()) == 5
     page.wait_for_selector("#network path.edge")

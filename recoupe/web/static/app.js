@@ -193,6 +193,7 @@ async function showActor(id) {
     `${actor.relations.length} claims`].filter(Boolean);
   $('actor-meta').textContent = meta.join(' · ');
   drawTimeline(actor.relations);
+  fillRelations(actor.relations);
   status('');
   await drawNetwork();
 }
@@ -226,7 +227,7 @@ function drawTimeline(relations) {
   dated.sort((a, b) => b.r.independent_sources - a.r.independent_sources);
   for (const {r, t} of dated) {
     const y = top + rowH * types.indexOf(r.type) + rowH / 2;
-    const modality = dominant(r.modalities);
+    const modality = dominant(r.modalities || {});
     const dot = svg('circle', {cx: x(t).toFixed(1), cy: y, r: (4 + 3 * Math.sqrt(r.independent_sources || 1)).toFixed(1),
       fill: COLOURS[modality], class: 'dot', 'data-claim-id': r.claim_id, 'data-modality': modality,
       tabindex: 0, role: 'button', onclick: () => openClaim(r.claim_id),
@@ -234,11 +235,26 @@ function drawTimeline(relations) {
     const other = actorName(r.other, r.other_name);
     const arrow = r.role === 'source' ? `→ ${other}` : `← ${other}`;
     dot.append(tooltip(`${r.type} ${arrow}, ${whenText(r.when) || r.first_reported || ''}\n` +
-      `${profile(r.modalities)}; ${r.independent_sources} independent source(s)`));
+      `${profile(r.modalities || {})}; ${r.independent_sources ?? '?'} independent source(s)`));
     chart.append(dot);
   }
   box.append(chart);
   if (undated) box.append(el('p', {class: 'hint'}, `${undated} claim(s) without a date are not drawn.`));
+}
+
+/** The same relations as rows, in time order (readable without the chart). */
+function fillRelations(relations) {
+  const body = clear($('relations').tBodies[0]);
+  const sorted = relations.slice().sort((a, b) => (claimTime(a) ?? Infinity) - (claimTime(b) ?? Infinity));
+  for (const r of sorted) {
+    const other = actorName(r.other, r.other_name);
+    body.append(el('tr', {},
+      el('td', {}, whenText(r.when) || r.first_reported || '—'),
+      el('td', {}, el('a', {href: `#claim/${encodeURIComponent(r.claim_id)}`}, r.type)),
+      el('td', {}, r.role === 'source' ? `→ ${other}` : `← ${other}`),
+      el('td', {}, profile(r.modalities || {})),
+      el('td', {class: 'num'}, String(r.independent_sources ?? ''))));
+  }
 }
 
 // ---- network --------------------------------------------------------------
