@@ -215,6 +215,7 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
     rerun skips what is already there (same content) and replaces what changed. Bad inputs
     get one line each on stderr; the exit code is 1 if any failed.
     """
+    import itertools
     from collections import Counter
 
     from .ingest import read_articles
@@ -246,9 +247,13 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
                 yield item
 
     try:
-        extractor = Extractor()
-        store._gazetteer, store._kb = extractor.gazetteer, extractor.kb  # one copy of each per process
-        for result in extractor.extract_all(articles()):
+        pending = articles()
+        first = next(pending, None)  # load the model only when something needs extracting
+        if first is not None:
+            extractor = Extractor()
+            store.gazetteer, store.kb = extractor.gazetteer, extractor.kb  # one copy of each per process
+        results = extractor.extract_all(itertools.chain([first], pending)) if first is not None else iter(())
+        for result in results:
             article = result.article
             try:
                 status = store.ingest_result(result)

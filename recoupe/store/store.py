@@ -25,6 +25,10 @@ class Store:
             self._gazetteer = default_gazetteer()
         return self._gazetteer
 
+    @gazetteer.setter
+    def gazetteer(self, value: Any) -> None:  # the extractor's own, so a process loads it once
+        self._gazetteer = value
+
     @property
     def kb(self) -> Any:
         if self._kb is None:  # loaded on first ingest only
@@ -32,6 +36,10 @@ class Store:
 
             self._kb = KnowledgeBase.load()
         return self._kb
+
+    @kb.setter
+    def kb(self, value: Any) -> None:
+        self._kb = value
 
     @property
     def location(self) -> str:
