@@ -236,6 +236,24 @@ def test_republished_story_is_a_copy_whatever_the_outlet(stores):
         assert len(fight) == 1 and fight[0]["independent_sources"] == 1  # symmetric: one claim for both orders
 
 
+def test_replaced_original_hands_its_story_on(stores):
+    """When the first article of a story is replaced by another text, its copies keep one story."""
+    with stores.open() as store:
+        results = kidal_results()
+        extra = result("k4", KIDAL_COPY.replace("(AFP)", "(Reuters)"), [], url="https://quatrieme.example/k")
+        for r in [*results, extra]:
+            store.ingest_result(r)
+        assert {a["id"]: a["story_id"] for a in store.articles()}["k4"] == "k1"
+        text = "Le Mali et le Niger ont annoncé la création d'une force conjointe au Liptako."
+        assert store.ingest_result(result("k1", text, [], url="https://www.journal-un.example/afrique/kidal")) == \
+            "replaced"
+        story = {a["id"]: a["story_id"] for a in store.articles()}
+        assert story["k1"] == "k1" and story["k2"] == story["k4"] == "k2"
+        capture = store.claims(type="capture")
+        assert capture[0]["articles"] == ["k2", "k3"] and capture[0]["independent_sources"] == 2
+        consistent(store)
+
+
 def test_copy_candidates_come_from_band_keys(stores):
     """Every stored article has its LSH keys; a copy finds its original through them."""
     with stores.open() as store:

@@ -59,7 +59,8 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
                        gazetteer.lookup(f.place) if f.place else None)
          for i, f in enumerate(result.facts)))
     db.index_text(seq, rows.name_key(f"{article.title or ''}\n{article.text}"))
-    rebuild_claims(db, new_keys | old_keys)
+    moved = _reroot_followers(db, article.id, signature) if old is not None else set()
+    rebuild_claims(db, new_keys | old_keys | moved)
     return "added" if old is None else "replaced"
 
 
@@ -101,6 +102,23 @@ def _story_of(db: Database, article_id: str, signature: tuple[int, ...], bands: 
         if xcopies.is_copy(signature, xcopies.unpack(bytes(cand["signature"]))):
             return cand["story_id"]
     return article_id
+
+
+def _reroot_followers(db: Database, article_id: str, signature: tuple[int, ...]) -> set[str]:
+    """A replaced article that no longer copies its story's other members hands the story on.
+
+    Its followers then form the story of the first of them; returns the claim keys of their
+    facts, whose independent sources must be counted again.
+    """
+    followers = db.rows("SELECT id, signature FROM articles WHERE story_id = ? AND id <> ? ORDER BY seq",
+                        (article_id, article_id))
+    if not followers or xcopies.is_copy(signature, xcopies.unpack(bytes(followers[0]["signature"]))):
+        return set()
+    db.execute("UPDATE articles SET story_id = ? WHERE story_id = ? AND id <> ?",
+               (followers[0]["id"], article_id, article_id))
+    marks = ", ".join("?" * len(followers))
+    return {r["claim_key"] for r in db.rows(f"SELECT DISTINCT claim_key FROM facts WHERE article_id IN ({marks})",
+                                            [f["id"] for f in followers])}
 
 
 def _write_article(db: Database, article: Article, digest: str, story: str, signature: tuple[int, ...],

@@ -112,7 +112,7 @@ CREATE TABLE claims (
   data TEXT NOT NULL
 );
 CREATE INDEX claims_key ON claims (claim_key);
-CREATE INDEX claims_rank ON claims (independent_sources DESC, first_reported DESC, id);
+CREATE INDEX claims_rank ON claims (independent_sources DESC, first_reported DESC NULLS LAST, id);
 CREATE INDEX claims_type ON claims (type, independent_sources DESC);
 CREATE INDEX claims_date_start ON claims (date_start);
 CREATE INDEX claims_date_end ON claims (date_end);
