@@ -1,6 +1,7 @@
 """recoupe's command line: one click group, thin commands over the library."""
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -54,17 +55,28 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) 
                 continue
             yield item
 
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    def failed(article, exc: Exception) -> None:
+        nonlocal errors
+        errors += 1
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        click.echo(f"recoupe: error: {article.origin or article.id}: extraction failed ({reason})", err=True)
+
     try:
-        for result in extractor.extract_all(articles()):
-            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-            out.flush()
-            done += 1
-            if progress_every and done % progress_every == 0:
-                _progress(done, errors)
-    finally:
-        if output:
-            out.close()
+        out = open(output, "w", encoding="utf-8") if output else sys.stdout
+        try:
+            for result in extractor.extract_all(articles(), on_error=failed):
+                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out.flush()
+                done += 1
+                if progress_every and done % progress_every == 0:
+                    _progress(done, errors)
+        finally:
+            if output:
+                out.close()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # the reader went away (| head): click ends quietly
+        _fail(f"{output or '<stdout>'}: cannot write ({exc.strerror or exc})")
     if progress_every:
         _progress(done, errors)
     if errors:

@@ -16,6 +16,10 @@ from recoupe.ingest.records import check_text, file_id
 from recoupe.model import Article
 
 LOGGER = logging.getLogger(__name__)
+# trafilatura warns ("discarding data: None") for each page it finds no text in; the reader
+# reports its own one-line reason instead. Only when nobody chose a level for it.
+if logging.getLogger("trafilatura").level == logging.NOTSET:
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+)", re.IGNORECASE)
 _HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
