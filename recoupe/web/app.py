@@ -168,7 +168,6 @@ def create_app(store_url: Optional[str], token: Optional[str] = None, *,
         lifespan=lifespan,
         dependencies=[Depends(_no_nul)],
     )
-    app.state.runner = runner
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -375,13 +374,16 @@ async def _ingest_objects(objects: list, store: StoreRunner, lazy: LazyExtractor
             continue
         seen.add(article.id)
         try:
+            if await store("is_stored", article):  # this very version is stored: spare the extraction
+                results.append({**item, "status": "skipped"})
+                continue
             result = await asyncio.to_thread(lazy.extract, article)
             status = await store("ingest_result", result)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
             LOGGER.warning("ingest of %s failed", article.id, exc_info=True)
             results.append({**item, "status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]})
             continue
-        results.append({**item, "status": status, "facts": None if status == "skipped" else len(result.facts)})
+        results.append({**item, "status": status, "facts": len(result.facts) if status != "skipped" else None})
     return results
 
 
