@@ -1,6 +1,6 @@
-"""The REST API and the web page, over a real SQLite store, through a real uvicorn server.
+"""The REST API and the web page, over real stores (SQLite and PostgreSQL), through a real uvicorn server.
 
-The store is ingested once per module from the sample corpus (examples/articles) plus
+Each store is ingested once per module from the sample corpus (examples/articles) plus
 one article written here whose title, link and text carry markup, to show that the
 page renders it as text. Browser tests drive Debian's Chromium with Playwright; they
 skip when /usr/bin/chromium is absent, except under CI=true, where they fail.
@@ -24,7 +24,6 @@ import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "articles"
 SCREENSHOTS = ROOT / "out" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
