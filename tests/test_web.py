@@ -566,10 +566,13 @@ def screenshot(tab, name: str) -> None:
 def test_page_search_actor_timeline_and_evidence(page, base):
     page.goto(base + "/")
     page.wait_for_selector("#top-actors li")
+    page.wait_for_selector("#latest-articles li")
+    assert page.inner_text("#latest-articles li:first-child").startswith("Essai <script>")  # the last stored
     page.fill("#actor-search", "wagn")
     page.click("#suggestions button[data-actor-id=wagner]")
     page.wait_for_selector("#timeline circle.dot")
     assert page.inner_text("#actor-name") == "Wagner"
+    assert page.locator("#actor-meta a[href='#actor/russia']").count() == 1  # affiliated with
     _, actor = get(base + "/api/actors/wagner")
     dots = page.locator("#timeline circle.dot")
     drawn = {dots.nth(i).get_attribute("data-claim-id") for i in range(dots.count())}

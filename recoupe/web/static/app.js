@@ -187,11 +187,13 @@ async function showActor(id) {
   $('results-view').hidden = true;
   $('actor-view').hidden = false;
   $('actor-name').textContent = actor.names[0] || actor.id;
-  const meta = [actor.type, actor.role, actor.part_of && `part of ${actor.part_of}`,
-    actor.affiliated_with && `affiliated with ${actor.affiliated_with}`,
+  const meta = [actor.type, actor.role,
+    actor.part_of && ['part of ', actorLink(actor.part_of)],
+    actor.affiliated_with && ['affiliated with ', actorLink(actor.affiliated_with)],
     actor.names.length > 1 && `also: ${actor.names.slice(1).join(', ')}`,
     `${actor.relations.length} claims`].filter(Boolean);
-  $('actor-meta').textContent = meta.join(' · ');
+  const line = clear($('actor-meta'));
+  meta.forEach((part, i) => { if (i) line.append(' · '); line.append(...[].concat(part)); });
   drawTimeline(actor.relations);
   fillRelations(actor.relations);
   status('');
@@ -565,6 +567,15 @@ async function showTop() {
     const page = await api('/api/actors', {limit: 15});
     for (const a of page.items) {
       list.append(el('li', {}, el('a', {href: `#actor/${encodeURIComponent(a.id)}`}, a.names[0] || a.id), ` ${a.type}, ${a.claims} claims`));
+    }
+  } catch (e) { status(e.message, true); }
+  const latest = clear($('latest-articles'));
+  try {
+    const stored = (await api('/api/stats')).articles || 0;
+    const page = await api('/api/articles', {limit: 10, offset: Math.max(0, stored - 10)});
+    for (const a of page.items.reverse()) {
+      latest.append(el('li', {}, el('a', {href: `#article/${encodeURIComponent(a.id)}`}, a.title || a.id),
+        ` ${a.outlet || ''} ${a.date || ''}`));
     }
   } catch (e) { status(e.message, true); }
   await drawNetwork();
