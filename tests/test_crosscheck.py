@@ -441,3 +441,19 @@ def test_no_victims_against_some_is_a_contradiction_and_units_are_apart():
     ]
     (claim,) = group_claims(reports)
     assert claim.contradictions == [{"kind": "quantity", "unit": "killed", "values": {"0": ["k1#0"], "12": ["k2#0"]}}]
+
+
+def test_two_counts_in_one_article_are_no_contradiction():
+    def troops(article: str, index: int, value: int, evidence: str) -> Report:
+        return report(article, "deploy", "france", "mali", evidence, index=index, when="2013-02",
+                      quantity={"value": value, "unit": "troops"})
+
+    one_article = [troops("l1", 0, 220, "Un renfort de 220 parachutistes a été déployé au Mali."),
+                   troops("l1", 1, 4500, "La France compte désormais 4 500 soldats au Mali.")]
+    assert group_claims(one_article)[0].contradictions == []
+    agreeing = one_article + [troops("l2", 0, 4500, "Quelque 4 500 militaires français sont présents au Mali.")]
+    assert group_claims(agreeing)[0].contradictions == []
+    disagreeing = one_article + [troops("l3", 0, 1000, "Un millier de soldats français sont engagés au Mali.")]
+    (claim,) = group_claims(disagreeing)
+    assert claim.contradictions == [{"kind": "quantity", "unit": "troops",
+                                     "values": {"220": ["l1#0"], "1000": ["l3#0"], "4500": ["l1#1"]}}]
