@@ -310,10 +310,12 @@ def test_places_must_agree_unless_one_is_unknown():
         report("f2", "capture", "fama", "csp-dpa", "Les FAMa sont entrées dans Kidal.", when="2023-11-14", place="KIDAL"),
         report("f3", "capture", "fama", "csp-dpa", "L'armée a repris la ville.", when="2023-11-15"),
         report("f4", "capture", "fama", "csp-dpa", "L'armée a pris Anéfis.", when="2023-11-14", place="Anéfis"),
+        report("f5", "capture", "fama", "csp-dpa", "Kidal est tombée.", when="2023-11-14",
+               place={"name": "Kidal", "country": "mali", "lat": 18.44, "lon": 1.41}),  # a geocoded place
     ]
     claims = group_claims(reports)
     assert sorted((c.place, sorted(r.article_id for r in c.reports)) for c in claims) == [
-        ("Anéfis", ["f4"]), ("Kidal", ["f1", "f2", "f3"])]
+        ("Anéfis", ["f4"]), ("Kidal", ["f1", "f2", "f3", "f5"])]
     assert len({c.id for c in claims}) == 2
 
 

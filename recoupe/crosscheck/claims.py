@@ -187,10 +187,17 @@ def _centre_gap(a: Interval, b: Interval) -> float:
 
 # --- happenings -----------------------------------------------------------
 
+def _place_name(place: object) -> Optional[str]:
+    """The place's name: a string, or the "name" of a geocoded place (ONTOLOGY.md section 2)."""
+    if isinstance(place, dict):
+        place = place.get("name")
+    return place.strip() or None if isinstance(place, str) else None
+
+
 @lru_cache(maxsize=65536)
-def _place_key(place: Optional[str]) -> str:
+def _place_key(name: Optional[str]) -> str:
     """The folded place name that two reports must share ("" when unknown)."""
-    return fold(place).strip() if place else _NO_PLACE
+    return fold(name).strip() if name else _NO_PLACE
 
 
 @dataclass
@@ -204,12 +211,14 @@ class _Happening:
 
     def add(self, report: Report) -> None:
         self.members.append(report)
-        if report.place and not self.place:
-            self.place, self.place_name = _place_key(report.place), report.place
+        name = _place_name(report.place)
+        if name and not self.place:
+            self.place, self.place_name = _place_key(name), name
 
     def accepts(self, report: Report) -> bool:
         """Places agree, or one of them is unknown."""
-        return not report.place or not self.place or _place_key(report.place) == self.place
+        name = _place_name(report.place)
+        return not name or not self.place or _place_key(name) == self.place
 
 
 class _Timeline:
