@@ -258,23 +258,35 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
             else:
                 yield item
 
+    def failed(article, what: str, exc: Exception) -> None:
+        reason = f"{what} ({' '.join(f'{type(exc).__name__}: {exc}'.split())[:200]})"
+        click.echo(f"recoupe: error: {article.origin or article.id}: {reason}", err=True)
+        report(article.id, "error", article.origin, reason)
+
+    def store_one(result) -> None:
+        """Store one result; kept apart from extraction so results may come from other workers."""
+        try:
+            status = store.ingest_result(result)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+            failed(result.article, "cannot store", exc)
+            return
+        report(result.article.id, status)
+
     try:
         pending = articles()
         first = next(pending, None)  # load the model only when something needs extracting
         if first is not None:
             extractor = Extractor()
             store.gazetteer, store.kb = extractor.gazetteer, extractor.kb  # one copy of each per process
-        results = extractor.extract_all(itertools.chain([first], pending)) if first is not None else iter(())
-        for result in results:
-            article = result.article
-            try:
-                status = store.ingest_result(result)
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-                reason = f"cannot store ({type(exc).__name__}: {' '.join(str(exc).split())})"
-                click.echo(f"recoupe: error: {article.origin or article.id}: {reason}", err=True)
-                report(article.id, "error", article.origin, reason)
-                continue
-            report(article.id, status)
+            for result in extractor.extract_all(itertools.chain([first], pending),
+                                                on_error=lambda a, exc: failed(a, "extraction failed", exc)):
+                store_one(result)
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # the reader went away (| head): click ends quietly
+        _fail(f"{store.location}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+    except Exception as exc:  # noqa: BLE001 - the store itself failed (server gone): one line
+        _fail(f"{store.location}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
     finally:
         store.close()
     summary = (f"recoupe: ingest: {counts['added']} added, {counts['skipped']} skipped, "

@@ -89,16 +89,21 @@ def _key(type_: str, source: str, target: Optional[str]) -> str:
 
 
 def _story_of(db: Database, article_id: str, signature: tuple[int, ...], bands: list[str]) -> str:
-    """The story this article copies: that of the first stored copy among the LSH candidates."""
+    """The story this article copies: that of the oldest confirmed copy among the LSH candidates.
+
+    Candidates are ranked by how many band keys they share (a true copy shares many, another
+    story of the same topic one at most), so that the cap never pushes a copy out in a large store.
+    """
     if not bands:
         return article_id
     marks = ", ".join("?" * len(bands))
     candidates = db.rows(
-        f"SELECT a.id, a.seq, a.story_id, a.signature FROM articles a WHERE a.id IN "
-        f"(SELECT DISTINCT article_id FROM band_keys WHERE key IN ({marks})) AND a.id <> ? "
-        f"ORDER BY a.seq LIMIT {MAX_CANDIDATES}",
+        f"SELECT a.id, a.seq, a.story_id, a.signature FROM articles a JOIN "
+        f"(SELECT article_id, count(*) AS shared FROM band_keys WHERE key IN ({marks}) AND article_id <> ? "
+        f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT {MAX_CANDIDATES}) k "
+        f"ON k.article_id = a.id ORDER BY a.seq",
         (*bands, article_id))
-    for cand in candidates:  # stored order: the first copy found is the oldest
+    for cand in candidates:  # stored order: the first confirmed copy is the oldest
         if xcopies.is_copy(signature, xcopies.unpack(bytes(cand["signature"]))):
             return cand["story_id"]
     return article_id
