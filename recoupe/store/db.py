@@ -155,7 +155,7 @@ class Database:
             self.execute("UPDATE articles SET fts = to_tsvector('simple', ?) WHERE seq = ?", (folded, seq))
 
     def search_sql(self) -> str:
-        """A query of article seq numbers matching ``?`` (a list of folded words), best first."""
+        """The search query: articles matching the first ``?`` (``search_query``), best first, paged."""
         if self.dialect == "sqlite":
             return ("SELECT a.id, a.title, a.date, a.outlet, a.url, a.text FROM articles_fts f "
                     "JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? "

@@ -159,10 +159,10 @@ def actor(db: Database, actor_id: str, relations_limit: int = MAX_LIMIT) -> Opti
         "SELECT ca.role, c.id, c.type, c.source, c.target, c.data, o.name AS other_name FROM claim_actors ca "
         "JOIN claims c ON c.id = ca.claim_id "
         "LEFT JOIN actors o ON o.id = CASE WHEN ca.role = 'source' THEN c.target ELSE c.source END "
-        "WHERE ca.actor_id = ? ORDER BY coalesce(c.date_start, ''), c.id LIMIT ?",
+        "WHERE ca.actor_id = ? ORDER BY coalesce(c.date_start, '') DESC, c.id DESC LIMIT ?",
         (actor_id, max(1, min(int(relations_limit), MAX_LIMIT))))
     relations = []
-    for r in found:
+    for r in reversed(found):  # the latest relations when there are too many, oldest first
         data = rows.loads(r["data"])
         other = r["target"] if r["role"] == "source" else r["source"]
         relations.append({

@@ -60,6 +60,7 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
          for i, f in enumerate(result.facts)))
     db.index_text(seq, rows.name_key(f"{article.title or ''}\n{article.text}"))
     moved = _reroot_followers(db, article.id, signature) if old is not None else set()
+    db.lock(moved - new_keys - old_keys)
     rebuild_claims(db, new_keys | old_keys | moved)
     return "added" if old is None else "replaced"
 
