@@ -192,6 +192,22 @@ def test_changed_text_replaces_old_facts(stores):
         assert store.actor("france")["claims"] == 1
 
 
+def test_same_facts_in_a_reworded_article_keep_their_claims(stores):
+    """A replacement whose facts give the same claims still links the new fact rows to them."""
+    with stores.open() as store:
+        for r in kidal_results():
+            store.ingest_result(r)
+        before = store.claims(limit=500)
+        text = KIDAL_OTHER.replace("largement désertée", "en grande partie vide")
+        sentence = text.split(". ")[0] + "."
+        reworded = result("k3", text, [fact(text, sentence, "capture", "fama", "mali", when="2023-11", place="Kidal")],
+                          url="https://troisieme.example/kidal", date="2023-11-16")
+        assert store.ingest_result(reworded) == "replaced"
+        assert store.claims(limit=500) == before
+        consistent(store)
+        assert store.article("k3")["facts"][0]["claim_id"] == store.claims(type="capture")[0]["id"]
+
+
 def test_one_article_per_transaction(stores, monkeypatch):
     """A failure while storing an article leaves no trace of it and the others intact."""
     with stores.open() as store:

@@ -66,20 +66,30 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
 
 
 def rebuild_claims(db: Database, keys: Iterable[str]) -> None:
-    """Replace the claims of each claim key by ``group_claims`` over all its stored reports."""
+    """Regroup each claim key's stored reports with ``group_claims`` and write what changed.
+
+    A claim whose JSON and facts are as stored is left alone, so that adding one report to a
+    much-reported pair of actors rewrites one claim, not all of them.
+    """
     for key in sorted(set(keys)):
-        touched = {r["actor_id"] for r in db.rows(
-            "SELECT DISTINCT ca.actor_id FROM claims c JOIN claim_actors ca ON ca.claim_id = c.id "
-            "WHERE c.claim_key = ?", (key,))}
-        db.execute("UPDATE facts SET claim_id = NULL WHERE claim_key = ?", (key,))
-        db.execute("DELETE FROM claims WHERE claim_key = ?", (key,))
-        reports = [_report(r) for r in db.rows(
+        found = db.rows(
             "SELECT f.*, a.outlet, a.story_id, a.date AS published FROM facts f "
-            "JOIN articles a ON a.id = f.article_id WHERE f.claim_key = ? ORDER BY f.fact_id", (key,))]
-        for claim in xclaims.group_claims(reports) if reports else []:
-            touched.update(a for a in (claim.source, claim.target) if a)
-            _insert_claim(db, key, claim)
-        for actor_id in sorted(touched):
+            "JOIN articles a ON a.id = f.article_id WHERE f.claim_key = ? ORDER BY f.fact_id", (key,))
+        linked = {r["fact_id"]: r["claim_id"] for r in found}
+        stored = {r["id"]: r["data"] for r in db.rows("SELECT id, data FROM claims WHERE claim_key = ?", (key,))}
+        fresh = {c.id: (c, rows.dumps(c.to_json())) for c in xclaims.group_claims([_report(r) for r in found])}
+        keep = {cid for cid, (claim, data) in fresh.items()
+                if stored.get(cid) == data and all(linked[r.fact_id] == cid for r in claim.reports)}
+        drop = [cid for cid in stored if cid not in keep]
+        if not drop and len(keep) == len(fresh):
+            continue
+        db.executemany("DELETE FROM claims WHERE id = ?", ((cid,) for cid in drop))  # cascades to its links
+        for cid in sorted(set(fresh) - keep):
+            claim, data = fresh[cid]
+            _insert_claim(db, key, claim, data)
+            db.executemany("UPDATE facts SET claim_id = ? WHERE fact_id = ?",
+                           ((cid, r.fact_id) for r in claim.reports if linked[r.fact_id] != cid))
+        for actor_id in sorted({a for a in key.split("|")[1:] if a}):  # every claim of a key has its two actors
             db.execute("UPDATE actors SET n_claims = (SELECT count(DISTINCT claim_id) FROM claim_actors "
                        "WHERE actor_id = ?) WHERE id = ?", (actor_id, actor_id))
 
@@ -190,8 +200,9 @@ def _report(r: dict) -> Any:
         quantity=rows.loads(r["quantity"]), evidence=r["evidence"])
 
 
-def _insert_claim(db: Database, key: str, claim: Any) -> None:
-    data = claim.to_json()
+def _insert_claim(db: Database, key: str, claim: Any, text: str) -> None:
+    """The claims row (``text``: its JSON) and its links to facts and actors."""
+    data = rows.loads(text)
     start, end = rows.when_bounds(claim.when)
     if start is None and end is None:  # no time of its own: the span of its reports
         start = rows.date_bounds(claim.first_reported)[0]
@@ -205,10 +216,8 @@ def _insert_claim(db: Database, key: str, claim: Any) -> None:
         (claim.id, key, claim.type, claim.source, claim.target, claim.place, start, end,
          claim.independent_sources, len(data.get("articles") or []), m.get("asserted", 0), m.get("reported", 0),
          m.get("hedged", 0), m.get("hypothetical", 0), m.get("negated", 0), len(claim.contradictions),
-         claim.first_reported, claim.latest_reported, rows.dumps(data)))
+         claim.first_reported, claim.latest_reported, text))
     db.executemany("INSERT INTO claim_reports (claim_id, fact_id) VALUES (?, ?)",
                    ((claim.id, f) for f in sorted({r.fact_id for r in claim.reports})))
     db.executemany("INSERT INTO claim_actors (actor_id, claim_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                    [(claim.source, claim.id, "source")] + ([(claim.target, claim.id, "target")] if claim.target else []))
-    for fid in {r.fact_id for r in claim.reports}:
-        db.execute("UPDATE facts SET claim_id = ? WHERE fact_id = ?", (claim.id, fid))
