@@ -38,6 +38,21 @@ def current_version(db: Database) -> int:
     return int(db.scalar("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
 
 
+def _check_is_ours(db: Database) -> None:
+    """Refuse a database that holds tables but no ``schema_version``: another program's, which
+    creating recoupe's tables in would alter."""
+    if db.dialect == "sqlite":
+        names = [r["name"] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    else:
+        names = [r["table_name"] for r in db.rows("SELECT table_name FROM information_schema.tables "
+                                                  "WHERE table_schema = current_schema() ORDER BY table_name")]
+    if names and "schema_version" not in names:
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        raise StoreError(f"{db.location}: not a recoupe store (it holds other tables: {shown}); "
+                         "give a new file or an empty database")
+
+
 def migrate(db: Database) -> int:
     """Apply the missing migrations, all in one transaction; return the final version."""
     known = migrations(db.dialect)
@@ -45,6 +60,7 @@ def migrate(db: Database) -> int:
     with db.transaction():
         if db.dialect == "postgresql":  # two processes opening a new database migrate it once
             db.execute("SELECT pg_advisory_xact_lock(hashtext('recoupe schema'))")
+        _check_is_ours(db)
         version = current_version(db)
         if version > latest:
             raise StoreError(
@@ -54,7 +70,13 @@ def migrate(db: Database) -> int:
         for number, path in known:
             if number <= version:
                 continue
-            db.script(path.read_text(encoding="utf-8"))
+            try:
+                db.script(path.read_text(encoding="utf-8"))
+            except Exception as exc:  # the transaction rolls back: the store stays as it was
+                reason = " ".join(str(exc).split())[:200]
+                raise StoreError(f"{db.location}: upgrade to schema version {number} ({path.name}) failed: "
+                                 f"{reason}; the store is unchanged, still at version {version}: "
+                                 "keep using the recoupe that wrote it, or restore a backup") from exc
             db.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                        (number, datetime.now(timezone.utc).isoformat(timespec="seconds")))
             version = number
