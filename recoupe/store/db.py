@@ -159,7 +159,7 @@ class Database:
         if self.dialect == "sqlite":
             return ("SELECT a.id, a.title, a.date, a.outlet, a.url, a.text FROM articles_fts f "
                     "JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? "
-                    "ORDER BY bm25(articles_fts), a.seq LIMIT ? OFFSET ?")
+                    "ORDER BY rank LIMIT ? OFFSET ?")  # rank: FTS5's own bm25, sorted inside the index scan
         return ("SELECT a.id, a.title, a.date, a.outlet, a.url, a.text FROM articles a, "
                 "to_tsquery('simple', ?) q WHERE a.fts @@ q "
                 "ORDER BY ts_rank(a.fts, q) DESC, a.seq LIMIT ? OFFSET ?")

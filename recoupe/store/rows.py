@@ -98,7 +98,10 @@ def snippet(text: str, words: list[str], width: int = 160) -> str:
 
 
 def _fold_aligned(text: str) -> str:
-    """``fold`` character by character, so that offsets in the result are offsets in ``text``."""
+    """``fold`` keeping offsets: character by character when a character folds to several."""
+    whole = fold(text)
+    if len(whole) == len(text):  # the usual case: accents dropped one for one
+        return whole
     out = []
     for ch in text:
         f = fold(ch)
