@@ -326,7 +326,7 @@ def claims(db_url: Optional[str], actor: Optional[str], type_: Optional[str], si
         for claim in found:
             _json_line(claim)
         return
-    _table(["id", "type", "source", "target", "when", "place", "src", "art", "modalities", "first", "!", ],
+    _table(["id", "type", "source", "target", "when", "place", "src", "art", "modalities", "first", "!"],
            [[c["id"], c["type"], c.get("source_name"), c.get("target_name") if c.get("target") else "", _when(c),
              c.get("place"), c["independent_sources"], len(c.get("articles") or []),
              _modality_profile(c.get("modalities")), c.get("first_reported"),

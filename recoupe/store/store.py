@@ -5,7 +5,7 @@ from typing import Any, Iterator, Optional
 
 from recoupe.model import Article, ArticleResult
 
-from . import queries, schema, writer
+from . import queries, rows, schema, writer
 from .db import Database, parse_url
 
 
@@ -19,7 +19,7 @@ class Store:
 
     @property
     def gazetteer(self) -> Any:
-        if self._gazetteer is None:  # loaded on first ingest only: queries never need it
+        if self._gazetteer is None:  # loaded on first use (ingest, exports): queries do not need it
             from recoupe.places import default_gazetteer
 
             self._gazetteer = default_gazetteer()
@@ -31,7 +31,7 @@ class Store:
 
     @property
     def kb(self) -> Any:
-        if self._kb is None:  # loaded on first ingest only
+        if self._kb is None:  # loaded on first ingest only: canonical names of actors
             from recoupe.actors.kb import KnowledgeBase
 
             self._kb = KnowledgeBase.load()
@@ -54,9 +54,7 @@ class Store:
     # ------------------------------------------------------------- writing
     def is_stored(self, article: Article) -> bool:
         """True when this very version of the article is stored (``ingest_result`` would skip it)."""
-        from .rows import content_hash
-
-        return writer.stored_hash(self.db, article.id) == content_hash(article)
+        return writer.stored_hash(self.db, article.id) == rows.content_hash(article)
 
     def ingest_result(self, result: ArticleResult) -> str:
         """Store one article and regroup the claims it touches, in one transaction.
