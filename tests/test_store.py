@@ -167,6 +167,16 @@ def test_ingest_twice_changes_nothing(stores):
         assert all(store.is_stored(r.article) for r in kidal_results())
 
 
+def test_sample_corpus_twice_leaves_the_store_unchanged(stores, sample_results):
+    with stores.open() as store:
+        assert {store.ingest_result(r) for r in sample_results} == {"added"}
+        before = snapshot(store)
+        assert before[0]["articles"] == 18 and before[0]["claims"] > 0
+        assert {store.ingest_result(r) for r in sample_results} == {"skipped"}
+        assert snapshot(store) == before
+        consistent(store)
+
+
 def test_changed_text_replaces_old_facts(stores):
     with stores.open() as store:
         for r in kidal_results():
