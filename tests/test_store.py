@@ -354,3 +354,23 @@ def test_kill_9_loses_nothing_committed(stores, tmp_path):
         assert store.stats()["articles"] == 44
         assert [c["id"] for c in store.claims(limit=500)] == [c["id"] for c in reference.claims(limit=500)]
         consistent(store)
+
+
+def test_concurrent_writers_store_each_article_once(stores, tmp_path):
+    """Two processes ingesting the same articles at once end as one clean run would."""
+    url, clean = stores.url(), stores.url()
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER.format(tests=str(ROOT / "tests")), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, str(script), url, "0"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    reference = subprocess.run([sys.executable, str(script), clean, "0"], capture_output=True, text=True,
+                               env=env, timeout=600)
+    assert reference.returncode == 0, reference.stderr
+    with open_store(url) as store, open_store(clean) as single:
+        assert store.stats() == single.stats()
+        assert snapshot(store)[1:] == snapshot(single)[1:]
+        consistent(store)

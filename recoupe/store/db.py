@@ -143,7 +143,7 @@ class Database:
         self.conn.execute("COMMIT")
 
     def lock(self, keys: Iterable[str]) -> None:
-        """Serialise concurrent writers of the same claim keys (SQLite's write lock already does)."""
+        """Serialise concurrent writers of the same keys until commit (SQLite's write lock already does)."""
         if self.dialect == "postgresql":
             for key in sorted(set(keys)):  # sorted: two writers never wait on each other in a cycle
                 self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,))

@@ -30,6 +30,7 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
     """
     article = result.article
     digest = rows.content_hash(article)
+    db.lock([f"article|{article.id}"])  # a second writer of the same article waits, then sees it stored
     old = db.row("SELECT seq, content_hash FROM articles WHERE id = ?", (article.id,))
     if old is not None and old["content_hash"] == digest:
         return "skipped"
