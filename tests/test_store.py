@@ -113,6 +113,26 @@ def test_newer_schema_is_refused(stores):
         open_store(url)
 
 
+def test_a_new_migration_upgrades_an_existing_store(stores, tmp_path, monkeypatch):
+    from recoupe.store import schema
+
+    url = stores.url()
+    with open_store(url) as store:
+        store.ingest_result(kidal_results()[0])
+    folder = tmp_path / "migrations" / stores.backend
+    folder.mkdir(parents=True)
+    (folder / "0001_initial.sql").write_text((schema.MIGRATIONS / stores.backend / "0001_initial.sql").read_text())
+    (folder / "0002_article_notes.sql").write_text("ALTER TABLE articles ADD COLUMN notes TEXT;\n")
+    monkeypatch.setattr(schema, "MIGRATIONS", tmp_path / "migrations")
+    with open_store(url) as store:
+        assert store.stats()["schema_version"] == 2
+        assert store.db.scalar("SELECT count(*) FROM articles WHERE notes IS NULL") == 1
+        assert store.article("k1")["text"] == KIDAL
+    (folder / "0004_gap.sql").write_text("SELECT 1;\n")
+    with pytest.raises(StoreError, match="migration 4 where 3 was expected"):
+        open_store(url)
+
+
 def test_reopening_keeps_data(stores):
     url = stores.url()
     with open_store(url) as store:
