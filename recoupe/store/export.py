@@ -53,8 +53,8 @@ def _jsonl(store: Store, out: IO, progress: Callable[[int], None]) -> int:
     return n
 
 
-def claim_rows(store: Store) -> Iterator[dict[str, Any]]:
-    """One flat, ACLED-like row per claim."""
+def claim_rows(store: Store) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each claim with its flat, ACLED-like row."""
     for claim in store.all_claims():
         evidence = store.evidence(claim["id"])
         when = claim.get("when")
@@ -76,14 +76,14 @@ def claim_rows(store: Store) -> Iterator[dict[str, Any]]:
             "actor1_id": claim["source"], "actor2_id": claim.get("target"), "claim_id": claim["id"],
         }
         row.update({f"n_{m}": mods.get(m, 0) for m in MODALITIES})
-        yield row
+        yield claim, row
 
 
 def _csv(store: Store, out: IO, progress: Callable[[int], None]) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="raise")
     writer.writeheader()
     n = 0
-    for row in _counted(claim_rows(store), progress):
+    for _, row in _counted(claim_rows(store), progress):
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
         n += 1
     return n
@@ -99,10 +99,10 @@ def _parquet(store: Store, out: IO, progress: Callable[[int], None]) -> int:
     schema = pa.schema(fields)
     columns: dict[str, list] = {f.name: [] for f in fields}
     n = 0
-    for row in _counted(claim_rows(store), progress):
+    for claim, row in _counted(claim_rows(store), progress):
         for c in CSV_COLUMNS:
             columns[c].append(row[c])
-        columns["articles"].append((store.claim(row["claim_id"]) or {}).get("articles") or [])
+        columns["articles"].append(claim.get("articles") or [])
         n += 1
     pq.write_table(pa.table(columns, schema=schema), out)
     return n
