@@ -5,7 +5,7 @@ import errno
 import json
 import logging
 import sys
-from typing import Any, Optional, TextIO
+from typing import Any, NoReturn, Optional, TextIO
 
 import click
 
@@ -149,7 +149,8 @@ def _store(db_url: Optional[str], **kwargs):
         raise click.ClickException(f"{db_url or 'recoupe.db'}: cannot open the store ({type(exc).__name__}: {exc})")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
+    """One error line on stderr, exit code 1."""
     click.echo(f"recoupe: error: {message}", err=True)
     sys.exit(1)
 
@@ -212,7 +213,6 @@ def _resolve_actor(store, text: str) -> str:
     if not found:
         _fail(f"no actor {text!r} in {store.location}")
     _fail(f"actor {text!r} is ambiguous: " + ", ".join(f"{a['id']} ({a['name']})" for a in (exact or found)[:8]))
-    return ""
 
 
 @main.command()
