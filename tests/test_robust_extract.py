@@ -217,3 +217,23 @@ def test_extract_output_on_a_full_disk_is_one_line():
     stderr = proc.stderr.decode()
     assert proc.returncode == 1 and "Traceback" not in stderr, stderr
     assert any(line.startswith("recoupe: error: /dev/full: ") for line in stderr.splitlines()), stderr
+
+
+def test_an_article_whose_extraction_fails_does_not_stop_the_batch(cli, extractor, tmp_path, monkeypatch):
+    """An extraction failure (a bug, not bad input) is reported for that article alone: its
+    origin on one line, the articles before and after it extracted, exit 1."""
+    real = extractor._result
+
+    def failing(article, doc):
+        if article.id == "piege":
+            raise IndexError("list index out of range")
+        return real(article, doc)
+
+    monkeypatch.setattr(extractor, "_result", failing)
+    path = tmp_path / "lot.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": s}, ensure_ascii=False) + "\n"
+                            for i, s in [("avant", SENTENCES[0]), ("piege", SENTENCES[1]), ("apres", SENTENCES[2])]))
+    result = cli(["extract", str(path), "--progress-every", "0"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == {f"{path}:2": "extraction failed (IndexError: list index out of range)"}
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["avant", "apres"]

@@ -17,10 +17,16 @@ TABLES = ("articles", "band_keys", "actors", "actor_names", "mentions", "facts",
           "claim_actors")
 
 
+# Past any table's size, and inside the 64-bit integers that SQLite and PostgreSQL bind:
+# a larger number from a client (?offset=1e30) would make the driver fail (OverflowError).
+MAX_OFFSET = 2**62
+MAX_COUNT = 2**31 - 1  # for counts compared with INTEGER columns (min_sources)
+
+
 def cap(limit: Optional[int], offset: Optional[int] = 0) -> tuple[int, int]:
-    """Bounded paging: 1..MAX_LIMIT rows, offset >= 0."""
+    """Bounded paging: 1..MAX_LIMIT rows, 0 <= offset <= MAX_OFFSET."""
     limit = 50 if limit is None else int(limit)
-    return max(1, min(limit, MAX_LIMIT)), max(0, int(offset or 0))
+    return max(1, min(limit, MAX_LIMIT)), max(0, min(int(offset or 0), MAX_OFFSET))
 
 
 # ------------------------------------------------------------------ claims
@@ -53,7 +59,7 @@ def _claim_filters(actor: Optional[str], type: Optional[str], since: Optional[st
         where.append(f"c.n_{modality} > 0")  # a column from the fixed list above, not user text
     if min_sources is not None:
         where.append("c.independent_sources >= ?")
-        params.append(int(min_sources))
+        params.append(min(int(min_sources), MAX_COUNT))
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
