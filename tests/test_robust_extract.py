@@ -141,7 +141,7 @@ def test_extract_command_on_generated_folders(cli, files):
 # --- every listed bad input in one batch, through the real command -----------------------
 
 
-def _bad_batch(folder: Path) -> tuple[list[str], dict[str, str]]:
+def write_bad_batch(folder: Path) -> tuple[list[str], dict[str, str]]:
     """Write good and bad inputs; return the ids that must come out and {origin: reason word}."""
     good = {"id": "bon", "date": "2024-03-02", "text": SENTENCES[2]}
     (folder / "01-bon.json").write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
@@ -181,7 +181,7 @@ def test_extract_every_listed_bad_input(tmp_path):
     once with its reason, no traceback, exit 1."""
     folder = tmp_path / "lot"
     folder.mkdir()
-    ids, bad = _bad_batch(folder)
+    ids, bad = write_bad_batch(folder)
     out = tmp_path / "out.jsonl"
     proc = run(["extract", folder, "-o", out])
     stderr = proc.stderr.decode("utf-8", "replace")

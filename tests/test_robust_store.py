@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from test_robust_extract import ERROR_LINE, FILES, SENTENCES, write_bad_batch
 
 from recoupe.ingest import read_articles
 from recoupe.model import InputError
@@ -291,8 +293,6 @@ def test_a_file_that_is_not_a_database(tmp_path, content):
 
 def ingest_errors(stderr: str) -> dict[str, str]:
     """{origin: reason} of ``recoupe ingest``'s error lines; every line of stderr is its own."""
-    from test_robust_extract import ERROR_LINE
-
     found: dict[str, str] = {}
     for line in stderr.splitlines():
         assert line.startswith("recoupe: "), f"unexpected line on stderr: {line!r}"
@@ -306,11 +306,9 @@ def ingest_errors(stderr: str) -> dict[str, str]:
 def test_ingest_every_listed_bad_input(tmp_path):
     """The issue's list through ``recoupe ingest``: good inputs stored, each bad one named once,
     exit 1; a rerun stores nothing new, names the same inputs and changes nothing."""
-    from test_robust_extract import _bad_batch
-
     folder = tmp_path / "lot"
     folder.mkdir()
-    ids, bad = _bad_batch(folder)
+    ids, bad = write_bad_batch(folder)
     db = tmp_path / "store.db"
     nested = f"{folder}/09-imbrique.html"
     runs = []
@@ -330,8 +328,6 @@ def test_ingest_every_listed_bad_input(tmp_path):
 
 def test_ingest_stdin_with_broken_lines(tmp_path):
     """JSONL on stdin: the good lines stored, the others named by line number, exit 1."""
-    from test_robust_extract import SENTENCES
-
     lines = [json.dumps({"id": "e1", "text": SENTENCES[0], "date": "2024-13-45"}),
              json.dumps({"id": "e2", "text": SENTENCES[1], "date": "2024-01-05"}),
              '{"id": "e3", "text": ', json.dumps({"id": "e2", "text": SENTENCES[2]}),
@@ -343,3 +339,48 @@ def test_ingest_stdin_with_broken_lines(tmp_path):
     assert sorted(ingest_errors(stderr)) == ["<stdin>:1", "<stdin>:3", "<stdin>:4"]
     with open_store(str(db)) as store:
         assert [r["id"] for r in store.db.rows("SELECT id FROM articles ORDER BY seq")] == ["e2", "e5"]
+
+
+@pytest.fixture(scope="module")
+def cli(extractor):
+    """The command line in-process (click's runner) with the session's extractor."""
+    from click.testing import CliRunner
+
+    from recoupe import cli as module
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr("recoupe.pipeline.Extractor", lambda *a, **k: extractor)
+    yield lambda args, stdin=b"": CliRunner(mix_stderr=False).invoke(module.main, args, input=stdin)
+    patch.undo()
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(files=FILES)
+def test_ingest_command_on_generated_folders(cli, files):
+    """A folder of generated files through ``recoupe ingest``: each .txt/.html file is stored
+    or named on one error line, exit 1 exactly when something failed, and a rerun stores
+    nothing more and names the same inputs."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name) / "lot"
+        folder.mkdir()
+        for index, (suffix, data) in enumerate(files):
+            (folder / f"f{index}{suffix}").write_bytes(data)
+        db = str(Path(name) / "store.db")
+        first = cli(["ingest", str(folder), "--db", db, "--progress-every", "0"])
+        again = cli(["ingest", str(folder), "--db", db, "--progress-every", "0"])
+        for result in (first, again):
+            assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+            assert "Traceback" not in result.stderr
+        errors = ingest_errors(first.stderr)
+        assert ingest_errors(again.stderr) == errors
+        assert first.exit_code == again.exit_code == (1 if errors else 0)
+        with open_store(db) as store:
+            ids = [r["id"] for r in store.db.rows("SELECT id FROM articles")]
+            assert orphan_counts(store) == dict.fromkeys(ORPHANS, 0)
+        for index, (suffix, _) in enumerate(files):
+            if suffix in (".txt", ".html"):
+                assert (str(folder / f"f{index}{suffix}") in errors) != (f"f{index}" in ids)
+        assert " 0 added" in again.stderr.splitlines()[-1] and " 0 replaced" in again.stderr.splitlines()[-1]
