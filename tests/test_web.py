@@ -407,7 +407,7 @@ def test_post_ingests_a_batch_and_reports_each_article(ingest_base, openapi):
     bad_date = {**ONE, "id": "p3", "date": "hier"}
     too_long = {**ONE, "id": "p4", "text": "Le Mali. " * (MAX_CHARS // 9 + 1)}
     status, _, body = post(ingest_base, [ONE, {"id": "p2"}, ONE, 7, bad_date, too_long])
-    assert status == 200, body
+    assert status == 207, body  # some failed
     validate(openapi, "/api/articles", "post", status, body)
     assert [r["status"] for r in body["results"]] == ["added", "error", "error", "error", "error", "error"]
     assert body["added"] == 1 and body["errors"] == 5
@@ -418,8 +418,12 @@ def test_post_ingests_a_batch_and_reports_each_article(ingest_base, openapi):
     assert status == 200 and article["facts"]
     assert any(f["type"] == "arms_transfer" for f in article["facts"])
     # the same article again is skipped; a changed text replaces its facts
-    _, _, again = post(ingest_base, ONE)
-    assert again["results"][0]["status"] == "skipped"
+    status, _, again = post(ingest_base, ONE)
+    assert status == 200 and again["results"][0]["status"] == "skipped"
+    validate(openapi, "/api/articles", "post", status, again)
+    status, _, refused = post(ingest_base, [{"id": "p5"}, {"id": "p6", "text": " "}])
+    assert status == 422 and refused["errors"] == 2  # all failed
+    validate(openapi, "/api/articles", "post", status, refused)
     changed = {**ONE, "text": "Bamako, 2 mai 2023 – La France a critiqué le Mali pour son rapprochement avec Moscou."}
     _, _, replaced = post(ingest_base, changed)
     assert replaced["results"][0]["status"] == "replaced"

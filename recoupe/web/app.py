@@ -23,9 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, Union
 
-from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -301,18 +301,26 @@ def _add_ingest_route(app: FastAPI, store: StoreRunner, lazy: LazyExtractor, tok
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
 
     @app.post("/api/articles", response_model=s.IngestOut, tags=["articles"], dependencies=[Depends(authorise)],
-              responses={**ERRORS, 401: {"model": s.ErrorOut}, 403: {"model": s.ErrorOut}, 413: {"model": s.ErrorOut}},
+              responses={**ERRORS,
+                         207: {"model": s.IngestOut, "description": "some articles were stored, some refused"},
+                         422: {"model": Union[s.IngestOut, s.ErrorOut],
+                               "description": "every article was refused (or a bad parameter)"},
+                         401: {"model": s.ErrorOut}, 403: {"model": s.ErrorOut}, 413: {"model": s.ErrorOut}},
               openapi_extra={"requestBody": {"required": True,
                                              "content": {"application/json": {"schema": body_schema}}}})
-    async def ingest(request: Request):
+    async def ingest(request: Request, response: Response):
         """Extract and store one article or a list of them (recoupe's input shape).
 
         Each article is stored in its own transaction; a bad article gets
-        ``status: "error"`` with the reason and the others go on.
+        ``status: "error"`` with the reason and the others go on. The HTTP
+        status says how it went, as the exit code of ``recoupe ingest`` does:
+        200 when no article failed, 207 when some did, 422 when all did.
         """
         objects = await _read_body(request)
         results = await _ingest_objects(objects, store, lazy)
         counts = {k: sum(1 for r in results if r["status"] == k) for k in ("added", "skipped", "replaced", "error")}
+        if counts["error"]:
+            response.status_code = 422 if counts["error"] == len(results) else 207
         return {"added": counts["added"], "skipped": counts["skipped"], "replaced": counts["replaced"],
                 "errors": counts["error"], "results": results}
 
