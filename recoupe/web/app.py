@@ -42,6 +42,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_LIMIT = 500
 MAX_BODY_BYTES = 20_000_000  # a POST body larger than this is refused before it is parsed
 MAX_BATCH = 200  # articles per POST
+STORE_WORKERS = 4  # threads (each with its own store connection) serving the API's queries
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -55,39 +56,51 @@ ERRORS = {400: {"model": s.ErrorOut}, 404: {"model": s.ErrorOut}, 422: {"model":
 
 
 class StoreRunner:
-    """Runs every store call on one dedicated thread.
+    """Runs store calls on a few worker threads, each owning its own open store.
 
     A SQLite connection belongs to the thread that opened it, and FastAPI runs
-    handlers on a pool of threads; one thread that owns the store serialises
-    the calls (as SQLite would anyway) and keeps the event loop free.
+    handlers on a pool of threads; so each worker opens its own store (lazily)
+    and keeps it. Several workers let reads run side by side (SQLite in WAL
+    mode and PostgreSQL both allow it) while the event loop stays free.
     """
 
-    def __init__(self, url: Optional[str]):
+    def __init__(self, url: Optional[str], workers: int = STORE_WORKERS):
         self.url = url
-        self.store: Any = None
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recoupe-store")
+        self.pools = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"recoupe-store-{i}")
+                      for i in range(workers)]
+        self.stores: list[Any] = [None] * workers
+        self.pending = [0] * workers
+        self.lock = threading.Lock()
 
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        if self.store is None:
+    def _call(self, worker: int, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self.stores[worker] is None:
             from recoupe.store import open_store
 
-            self.store = open_store(self.url)
-        return getattr(self.store, method)(*args, **kwargs)
+            self.stores[worker] = open_store(self.url)
+        return getattr(self.stores[worker], method)(*args, **kwargs)
 
     async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``await runner("claims", type="deploy")`` calls ``store.claims(type="deploy")`` on the store thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, partial(self._call, method, *args, **kwargs))
+        """``await runner("claims", type="deploy")`` calls ``store.claims(type="deploy")`` on the least busy worker."""
+        with self.lock:
+            worker = min(range(len(self.pools)), key=self.pending.__getitem__)
+            self.pending[worker] += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.pools[worker], partial(self._call, worker, method, *args, **kwargs))
+        finally:
+            with self.lock:
+                self.pending[worker] -= 1
 
-    def _close(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+    def _close(self, worker: int) -> None:
+        if self.stores[worker] is not None:
+            self.stores[worker].close()
+            self.stores[worker] = None
 
     def close(self) -> None:
-        """Close the store on its own thread, then stop the thread."""
-        self.pool.submit(self._close).result()
-        self.pool.shutdown(wait=True)
+        """Close each store on its own thread, then stop the threads."""
+        for worker, pool in enumerate(self.pools):
+            pool.submit(self._close, worker).result()
+            pool.shutdown(wait=True)
 
 
 class LazyExtractor:
