@@ -97,7 +97,7 @@ def evaluate_cmd(gold_dir: str, articles: str, output: Optional[str], as_json: b
 
 
 @main.command()
-@click.option("--db", "db_url", help="Store URL or path (default: recoupe.db here; postgresql://... for PostgreSQL).")
+@click.option("--db", "db_url", envvar="RECOUPE_DB", help="Store URL or path (default: recoupe.db here, or $RECOUPE_DB; postgresql://... for PostgreSQL).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but loopback exposes the API.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
@@ -110,7 +110,6 @@ def serve(db_url: Optional[str], host: str, port: int, token_file: Optional[str]
 
     import uvicorn
 
-    from .store import open_store
     from .web.app import create_app
 
     token = os.environ.get("RECOUPE_TOKEN", "").strip()
@@ -121,13 +120,11 @@ def serve(db_url: Optional[str], host: str, port: int, token_file: Optional[str]
             raise click.ClickException(f"{token_file}: cannot read the token ({exc})")
         if not token:
             raise click.ClickException(f"{token_file}: empty token file")
-    try:  # fail now, in one line, rather than on the first request
-        open_store(db_url).close()
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        raise click.ClickException(f"{db_url or 'recoupe.db'}: cannot open the store ({exc})")
+    _store(db_url).close()  # fail now, in one line, rather than on the first request
     app = create_app(db_url, token=token or None, cors_origins=cors_origins)
     click.echo(f"recoupe: starting on http://{host}:{port}/ (ingest {'enabled' if token else 'disabled: no token'})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
 
 # ---------------------------------------------------------------- store and queries
 # Thin commands over recoupe.store: a readable table by default, JSON lines with --json.

@@ -514,7 +514,7 @@ def test_serve_port_in_use_fails_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--db", "/nonexistent-dir/x/recoupe.db"], "cannot open the store"),
+    (["--db", "/nonexistent-dir/x/recoupe.db"], "/nonexistent-dir/x/recoupe.db"),
     (["--token-file", "EMPTY"], "empty token file"),
     (["--port", "70000"], "70000"),
 ])
