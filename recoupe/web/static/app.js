@@ -247,7 +247,8 @@ function drawTimeline(relations) {
 /** The same relations as rows, in time order (readable without the chart). */
 function fillRelations(relations) {
   const body = clear($('relations').tBodies[0]);
-  const sorted = relations.slice().sort((a, b) => (claimTime(a) ?? Infinity) - (claimTime(b) ?? Infinity));
+  const time = (r) => claimTime(r) ?? Infinity;  // undated last
+  const sorted = relations.slice().sort((a, b) => (time(a) === time(b) ? 0 : time(a) < time(b) ? -1 : 1));
   for (const r of sorted) {
     const other = actorName(r.other, r.other_name);
     body.append(el('tr', {},
