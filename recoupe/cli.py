@@ -466,16 +466,19 @@ def export_cmd(fmt: str, db_url: Optional[str], output: Optional[str]) -> None:
         if not output:
             count = export(store, fmt, sys.stdout, progress)
         else:
-            partial = output + ".part"  # never leave a half-written export under the real name
+            # A device, a pipe or a link (/dev/stdout) is written to, never replaced by a file.
+            direct = os.path.lexists(output) and (os.path.islink(output) or not os.path.isfile(output))
+            partial = output if direct else output + ".part"  # else no half-written export under the real name
             try:
                 with open(partial, "wb" if fmt in BINARY else "w", encoding=None if fmt in BINARY else "utf-8",
                           newline=None if fmt in BINARY else "") as out:
                     count = export(store, fmt, out, progress)
-                os.replace(partial, output)
+                if not direct:
+                    os.replace(partial, output)
             except OSError as exc:
                 raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})")
             finally:
-                if os.path.exists(partial):
+                if not direct and os.path.exists(partial):
                     os.remove(partial)
     click.echo(f"recoupe: {count} claims exported as {fmt}{' to ' + output if output else ''}", err=True)
 

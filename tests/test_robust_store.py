@@ -11,6 +11,10 @@ Notes for the store's owner (found here, fixed small and local in recoupe/store/
   tables inside it, even from read commands (``recoupe stats``); now refused in one line;
 - a failing migration surfaced as a bare driver error; now one StoreError naming the file and
   saying the store is unchanged at its version.
+And, fixed small and local in the ``export`` command (recoupe/cli.py): ``export -o /dev/full``
+(or /dev/stdout, a FIFO) renamed its .part file over the device, replacing it with a regular
+file and reporting success; now a device, pipe or link is written to and a write error is
+one line.
 Still open: ``_connect_sqlite`` switches such a foreign file to WAL journaling before the check.
 """
 from __future__ import annotations
@@ -384,3 +388,24 @@ def test_ingest_command_on_generated_folders(cli, files):
             if suffix in (".txt", ".html"):
                 assert (str(folder / f"f{index}{suffix}") in errors) != (f"f{index}" in ids)
         assert " 0 added" in again.stderr.splitlines()[-1] and " 0 replaced" in again.stderr.splitlines()[-1]
+
+
+def test_export_to_a_pipe_writes_to_it_and_leaves_it_a_pipe(tmp_path, sample_results):
+    """``export -o`` a FIFO (as /dev/stdout or /dev/full are, a device or link): written to, not
+    replaced by a regular file (the export used to rename its .part file over it)."""
+    import stat
+
+    db = tmp_path / "export.db"
+    with open_store(str(db)) as store:
+        for result in sample_results[:6]:
+            store.ingest_result(result)
+    fifo = tmp_path / "tuyau"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = run(["export", "--format", "csv", "-o", fifo, "--db", db], timeout=300)
+    reader.join(timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received and received[0].count(b"\n") > 1
