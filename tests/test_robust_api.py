@@ -3,7 +3,8 @@ clients while ``recoupe ingest`` writes the same SQLite file.
 
 The server is the real command, ``recoupe serve``, in its own process (uvicorn on 127.0.0.1),
 over SQLite and over PostgreSQL when $RECOUPE_TEST_PG is set (the concurrency test: SQLite,
-whose single writer is the point); clients are threads using urllib. The concurrency test prints its figures (``pytest -s``).
+whose single writer is the point); clients are threads using urllib. The concurrency test
+prints its figures (``pytest -s``).
 
 Notes for the web app's owner:
 - ``test_post_partial_failure_says_so_in_the_status`` asked that the status of a partly failed
@@ -254,6 +255,11 @@ def test_post_partial_failure_says_so_in_the_status(server):
     assert status == 207, (status, answer)
     status, text = post(server.base, json.dumps([{"id": "sans-texte"}, {"id": "autre"}]).encode())
     assert status == 422, (status, text[:300])
+    twice = {**GOOD_ARTICLE, "id": "post-double"}
+    status, text = post(server.base, json.dumps([twice, {**twice, "date": "2024-13-45"}, twice]).encode())
+    answer = json.loads(text)
+    assert status == 207 and [r["status"] for r in answer["results"]] == ["added", "error", "error"], answer
+    assert "date" in answer["results"][1]["error"] and "duplicate" in answer["results"][2]["error"]
 
 
 # ------------------------------------------------------------------ 50 clients while an ingest writes
