@@ -241,6 +241,32 @@ def test_older_schema_is_upgraded_keeping_its_data(stores, sample_results, tmp_p
         assert store.stats()["schema_version"] == 2
 
 
+def test_processes_opening_an_old_store_at_once_upgrade_it_once(stores, tmp_path, monkeypatch):
+    """Eight openers of a version-1 store at the same moment (a server's workers, an ingest):
+    each succeeds, and migration 0002 is applied exactly once."""
+    url = stores.url()
+    open_store(url).close()
+    with_migration(tmp_path, monkeypatch, UPGRADE)
+    barrier = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            open_store(url).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    with open_store(url) as store:
+        assert [r["version"] for r in store.db.rows("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+
+
 def test_failed_upgrade_leaves_the_store_as_it_was(stores, sample_results, tmp_path, monkeypatch):
     """A migration that fails part-way: one clear error naming it, the store still at
     version 1 with all its rows, and still usable by the older code."""
