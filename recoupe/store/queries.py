@@ -79,9 +79,16 @@ def claims(db: Database, actor: Optional[str] = None, type: Optional[str] = None
            until: Optional[str] = None, modality: Optional[str] = None, min_sources: Optional[int] = None,
            limit: int = 50, offset: int = 0) -> list[dict]:
     """Claims matching every given filter, most independent sources first."""
-    where, params = _claim_filters(actor, type, since, until, modality, min_sources)
+    where, params = _claim_filters(None, type, since, until, modality, min_sources)
     limit, offset = cap(limit, offset)
-    found = db.rows(_CLAIM_SELECT + where + _CLAIM_ORDER + " LIMIT ? OFFSET ?", (*params, limit, offset))
+    if actor:  # walk the actor's own index in the same order, stopping at the page
+        found = db.rows(
+            _CLAIM_SELECT.replace("FROM claims c", "FROM claim_actors ca JOIN claims c ON c.id = ca.claim_id")
+            + " WHERE ca.actor_id = ?" + where.replace(" WHERE ", " AND ", 1)
+            + " ORDER BY ca.independent_sources DESC, ca.first_reported DESC NULLS LAST, ca.claim_id"
+            + " LIMIT ? OFFSET ?", (actor, *params, limit, offset))
+    else:
+        found = db.rows(_CLAIM_SELECT + where + _CLAIM_ORDER + " LIMIT ? OFFSET ?", (*params, limit, offset))
     return [_claim_json(r) for r in found]
 
 
@@ -165,7 +172,7 @@ def actor(db: Database, actor_id: str, relations_limit: int = MAX_LIMIT) -> Opti
         "SELECT ca.role, c.id, c.type, c.source, c.target, c.data, o.name AS other_name FROM claim_actors ca "
         "JOIN claims c ON c.id = ca.claim_id "
         "LEFT JOIN actors o ON o.id = CASE WHEN ca.role = 'source' THEN c.target ELSE c.source END "
-        "WHERE ca.actor_id = ? ORDER BY coalesce(c.date_start, '') DESC, c.id DESC LIMIT ?",
+        "WHERE ca.actor_id = ? ORDER BY ca.date_start DESC, ca.claim_id DESC LIMIT ?",
         (actor_id, max(1, min(int(relations_limit), MAX_LIMIT))))
     relations = []
     for r in reversed(found):  # the latest relations when there are too many, oldest first

@@ -91,7 +91,7 @@ def rebuild_claims(db: Database, keys: Iterable[str]) -> None:
             db.executemany("UPDATE facts SET claim_id = ? WHERE fact_id = ?",
                            ((cid, r.fact_id) for r in claim.reports if linked[r.fact_id] != cid))
         for actor_id in sorted({a for a in key.split("|")[1:] if a}):  # every claim of a key has its two actors
-            db.execute("UPDATE actors SET n_claims = (SELECT count(DISTINCT claim_id) FROM claim_actors "
+            db.execute("UPDATE actors SET n_claims = (SELECT count(*) FROM claim_actors "
                        "WHERE actor_id = ?) WHERE id = ?", (actor_id, actor_id))
 
 
@@ -220,5 +220,8 @@ def _insert_claim(db: Database, key: str, claim: Any, text: str) -> None:
          claim.first_reported, claim.latest_reported, text))
     db.executemany("INSERT INTO claim_reports (claim_id, fact_id) VALUES (?, ?)",
                    ((claim.id, f) for f in sorted({r.fact_id for r in claim.reports})))
-    db.executemany("INSERT INTO claim_actors (actor_id, claim_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                   [(claim.source, claim.id, "source")] + ([(claim.target, claim.id, "target")] if claim.target else []))
+    sides = [(claim.source, "source")] + ([(claim.target, "target")] if claim.target not in (None, claim.source) else [])
+    db.executemany(
+        "INSERT INTO claim_actors (actor_id, claim_id, role, independent_sources, first_reported, date_start) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(actor, claim.id, role, claim.independent_sources, claim.first_reported, start or "") for actor, role in sides])

@@ -117,13 +117,20 @@ CREATE INDEX claims_type ON claims (type, independent_sources DESC);
 CREATE INDEX claims_date_start ON claims (date_start);
 CREATE INDEX claims_date_end ON claims (date_end);
 
+-- One row per actor of a claim, with copies of the claim's sort keys: an actor's claims
+-- come out of one index in the order of the claims list or of the actor's timeline.
 CREATE TABLE claim_actors (
   actor_id TEXT NOT NULL,
   claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
   role TEXT NOT NULL,
-  PRIMARY KEY (actor_id, claim_id, role)
+  independent_sources INTEGER NOT NULL,
+  first_reported TEXT,
+  date_start TEXT NOT NULL,
+  PRIMARY KEY (actor_id, claim_id)
 );
 CREATE INDEX claim_actors_claim ON claim_actors (claim_id);
+CREATE INDEX claim_actors_rank ON claim_actors (actor_id, independent_sources DESC, first_reported DESC NULLS LAST, claim_id);
+CREATE INDEX claim_actors_time ON claim_actors (actor_id, date_start DESC, claim_id DESC);
 
 CREATE TABLE claim_reports (
   claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
