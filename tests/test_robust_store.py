@@ -10,7 +10,12 @@ Notes for the store's owner (found here, fixed small and local in recoupe/store/
 - opening another program's SQLite file (tables, no ``schema_version``) created recoupe's
   tables inside it, even from read commands (``recoupe stats``); now refused in one line;
 - a failing migration surfaced as a bare driver error; now one StoreError naming the file and
-  saying the store is unchanged at its version.
+  saying the store is unchanged at its version;
+- 0001_initial.sql is edited in place (4d55f1b added claim_actors columns): a store built
+  before then still says version 1, then fails article by article ("column ... does not
+  exist"). ``schema_version`` now keeps a checksum of each applied file, and a store built by
+  another state of a file is refused in one line saying to ingest again into a new store.
+  Stores from before the checksum cannot be told apart. Once released, add 0002_*.sql instead.
 And, fixed small and local in the ``export`` command (recoupe/cli.py): ``export -o /dev/full``
 (or /dev/stdout, a FIFO) renamed its .part file over the device, replacing it with a regular
 file and reporting success; now a device, pipe or link is written to and a write error is
@@ -435,3 +440,29 @@ def test_export_to_a_pipe_writes_to_it_and_leaves_it_a_pipe(tmp_path, sample_res
     assert proc.returncode == 0, proc.stderr.decode()
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert received and received[0].count(b"\n") > 1
+
+
+def test_store_built_by_a_changed_migration_is_refused_clearly(stores, tmp_path, monkeypatch):
+    """A store whose version 1 was built by another state of 0001_initial.sql (the schema changed
+    under the same number): refused in one line saying what to do, not failing article by
+    article later with missing columns."""
+    import shutil
+
+    from recoupe.store import schema
+
+    url = stores.url()
+    folder = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS, folder)
+    monkeypatch.setattr(schema, "MIGRATIONS", folder)
+    open_store(url).close()
+    for dialect in ("sqlite", "postgresql"):  # a later commit adds a column to the initial schema
+        path = folder / dialect / "0001_initial.sql"
+        path.write_text(path.read_text() + "\nCREATE TABLE later_table (x TEXT);\n")
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    message = str(caught.value)
+    assert "\n" not in message and "0001_initial.sql" in message and "new store" in message, message
+    for dialect in ("sqlite", "postgresql"):  # comments and spacing are not changes
+        path = folder / dialect / "0001_initial.sql"
+        path.write_text("-- a comment\n" + path.read_text().replace("\nCREATE TABLE later_table (x TEXT);\n", "  \n"))
+    open_store(url).close()
