@@ -196,27 +196,26 @@ def test_extract_every_listed_bad_input(tmp_path):
     assert (nested in errors) != ("09-imbrique" in rows)
 
 
-def test_extract_stdin_with_broken_lines(tmp_path):
+def test_extract_stdin_with_broken_lines(cli):
     """JSONL on stdin: broken lines named by their number, the others extracted, exit 1."""
     lines = [json.dumps({"id": "s1", "text": SENTENCES[0]}).encode(), b'{"id": "s2", "text": "\xff"}',
              b"[1, 2]", json.dumps({"id": "s1", "text": SENTENCES[1]}).encode(),
              json.dumps({"id": "s4", "text": SENTENCES[2], "date": "2024-02-30"}).encode(),
              json.dumps({"id": "s5", "text": SENTENCES[3]}).encode()]
-    proc = run(["extract", "-"], stdin=b"\r\n".join(lines))
-    stderr = proc.stderr.decode()
-    assert proc.returncode == 1 and "Traceback" not in stderr, stderr
-    assert sorted(error_lines(stderr)) == ["<stdin>:2", "<stdin>:3", "<stdin>:4", "<stdin>:5"]
-    assert [json.loads(line)["id"] for line in proc.stdout.decode().splitlines()] == ["s1", "s5"]
+    result = cli(["extract", "-"], stdin=b"\r\n".join(lines))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr, result.stderr
+    assert sorted(error_lines(result.stderr)) == ["<stdin>:2", "<stdin>:3", "<stdin>:4", "<stdin>:5"]
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["s1", "s5"]
 
 
-def test_extract_output_on_a_full_disk_is_one_line():
+def test_extract_output_on_a_full_disk_is_one_line(cli):
     """Writing the output fails (no space left): one line naming the output, exit 1."""
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full on this system")
-    proc = run(["extract", Path(__file__).parent.parent / "examples" / "articles" / "s01.json", "-o", "/dev/full"])
-    stderr = proc.stderr.decode()
-    assert proc.returncode == 1 and "Traceback" not in stderr, stderr
-    assert any(line.startswith("recoupe: error: /dev/full: ") for line in stderr.splitlines()), stderr
+    result = cli(["extract", str(Path(__file__).parent.parent / "examples" / "articles" / "s01.json"),
+                  "-o", "/dev/full"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr, result.stderr
+    assert error_lines(result.stderr) == {"/dev/full": "cannot write (No space left on device)"}
 
 
 def test_an_article_whose_extraction_fails_does_not_stop_the_batch(cli, extractor, tmp_path, monkeypatch):
