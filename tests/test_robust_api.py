@@ -18,7 +18,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
