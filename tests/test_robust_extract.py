@@ -116,8 +116,9 @@ FILES = st.lists(st.tuples(st.sampled_from([".json", ".jsonl", ".txt", ".html"])
 @settings(SETTINGS, max_examples=40)
 @given(files=FILES)
 def test_extract_command_on_generated_folders(cli, files):
-    """A folder of generated files: every file gives output rows or one error line naming
-    it; exit code 1 exactly when some input failed; never a traceback."""
+    """A folder of generated files: each .txt/.html file gives its row or one error line naming
+    it, every error names an input of the folder, ids are unique, exit code 1 exactly when
+    some input failed, never a traceback."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for index, (suffix, data) in enumerate(files):
