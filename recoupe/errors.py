@@ -26,3 +26,9 @@ class LexiconError(RecoupeError):
     """A lexicon data file does not follow its schema."""
 
     code = "E300"
+
+
+class StoreError(RecoupeError):
+    """The store cannot be opened or used (bad URL, unreachable server, newer schema)."""
+
+    code = "E400"

@@ -111,6 +111,7 @@ class ArticleResult:
     article: Article
     actors: list[Actor]
     facts: list[Fact]
+    mentions: list[Mention] = field(default_factory=list)  # kept by the store; not in to_json (ontology shape)
 
     def to_json(self) -> dict[str, Any]:
         a = self.article

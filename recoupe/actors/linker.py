@@ -269,9 +269,9 @@ class Linker:
             if ent.label_ != "PER" or ent.start in clutter or any(i in taken for i in range(ent.start, ent.end)):
                 continue
             ent = _trim_person(ent)
-            if ent is None:
+            words = ent.text.split() if ent is not None else []
+            if not words:  # nothing left, or only characters that str.split takes for spaces ("\x1f")
                 continue
-            words = ent.text.split()
             key = fold(words[-1])
             if len(words) == 1:
                 if key in surnames:

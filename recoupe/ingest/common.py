@@ -9,6 +9,7 @@ from recoupe.model import InputError
 LOGGER = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MAX_REASON = 200
 
 
@@ -46,6 +47,18 @@ def os_reason(exc: OSError) -> str:
     """The OS reason of ``exc`` in lower case, e.g. 'permission denied'."""
     text = exc.strerror or exc.__class__.__name__
     return one_line(text[:1].lower() + text[1:])
+
+
+def check_unicode(value: str, what: str) -> str:
+    """Return ``value``, or raise Rejected when it holds a lone surrogate.
+
+    JSON escapes such as "\\ud800" and undecodable file names (os.fsdecode) give such
+    strings; no UTF-8 output, tokenizer or database can take them.
+    """
+    match = _SURROGATE.search(value)
+    if match:
+        raise Rejected(f"invalid Unicode in {what} (lone surrogate at character {match.start()})")
+    return value
 
 
 def too_long(length: int, limit: int) -> str:

@@ -8,16 +8,17 @@ from typing import Optional
 
 LOGGER = logging.getLogger(__name__)
 
-_YEAR = re.compile(r"(\d{4})")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# re.ASCII: \d would also match other scripts' digits ("１９９９"), which are not "YYYY".
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
-    re.IGNORECASE,
+    r"(?:Z|[+-](\d{2})(?::?(\d{2}))?)?",
+    re.IGNORECASE | re.ASCII,
 )
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII)
 
 
 def _year_ok(year: int) -> bool:
@@ -46,6 +47,8 @@ def parse_date(value: str) -> Optional[str]:
     if m := _DATETIME.fullmatch(text):
         hour, minute, second = int(m[4]), int(m[5]), int(m[6] or 0)
         if hour > 23 or minute > 59 or second > 60:
+            return None
+        if int(m[7] or 0) > 14 or int(m[8] or 0) > 59:  # UTC offsets run from -12:00 to +14:00
             return None
         return _day(m[1], m[2], m[3])
     if m := _DMY.fullmatch(text):

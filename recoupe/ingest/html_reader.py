@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import Any, Optional
 
 import lxml.html
@@ -13,10 +12,14 @@ from recoupe.ingest.common import Rejected, one_line
 from recoupe.ingest.dates import parse_date
 from recoupe.ingest.decoding import decode, normalise_newlines, read_file_bytes
 from recoupe.ingest.language import detect_language, normalise_lang
-from recoupe.ingest.records import check_text
+from recoupe.ingest.records import check_text, file_id
 from recoupe.model import Article
 
 LOGGER = logging.getLogger(__name__)
+# trafilatura warns ("discarding data: None") for each page it finds no text in; the reader
+# reports its own one-line reason instead. Only when nobody chose a level for it.
+if logging.getLogger("trafilatura").level == logging.NOTSET:
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]+)", re.IGNORECASE)
 _HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z_-]+)", re.IGNORECASE)
@@ -68,14 +71,16 @@ def _is_clutter(element: Any) -> bool:
     return any(mark in marks for mark in _CLUTTER_MARKS)
 
 
-def paragraphs(html: str) -> str:
-    """The text of the page's <p> elements outside menus, headers and footers, one per line."""
+def paragraphs(html: str) -> tuple[str, bool]:
+    """The text of the page's <p> elements outside menus, headers and footers, one per line,
+    and whether the parser stopped at its nesting limit (libxml2: 256 levels), losing the rest."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
         root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
     except Exception as exc:  # noqa: BLE001 - lxml raises several types on broken pages
         LOGGER.debug("lxml failed: %s", exc)
-        return ""
+        return "", False
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
     texts = []
     for para in root.iter("p"):
         if any(_is_clutter(parent) for parent in para.iterancestors()):
@@ -83,7 +88,7 @@ def paragraphs(html: str) -> str:
         text = " ".join(para.text_content().split())
         if text:
             texts.append(text)
-    return "\n".join(texts)
+    return "\n".join(texts), too_deep
 
 
 def _lang(html: str, text: str) -> Optional[str]:
@@ -103,11 +108,12 @@ def read_html_file(path: str, origin: str, max_chars: int) -> Article:
         raise Rejected("empty file")
     doc = _trafilatura(html)
     text = normalise_newlines(doc.text or "").strip() if doc is not None else ""
+    too_deep = False
     if not text:
-        text = paragraphs(html)
+        text, too_deep = paragraphs(html)
         doc = _metadata(html)
     if not text:
-        raise Rejected("no main text found")
+        raise Rejected("no main text found" + (" (tags nested too deeply for the HTML parser)" if too_deep else ""))
     text = check_text(text, max_chars)
     title = getattr(doc, "title", None)
     raw_date = getattr(doc, "date", None)
@@ -115,7 +121,7 @@ def read_html_file(path: str, origin: str, max_chars: int) -> Article:
     if raw_date and date is None:
         LOGGER.debug("%s: ignoring the page's date %r", origin, raw_date)
     return Article(
-        id=Path(path).stem,
+        id=file_id(path),
         text=text,
         date=date,
         lang=_lang(html, text),

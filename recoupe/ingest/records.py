@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Optional
 
-from recoupe.ingest.common import Rejected, quote, too_long
+from recoupe.ingest.common import Rejected, check_unicode, quote, too_long
 from recoupe.ingest.dates import parse_date
 from recoupe.ingest.decoding import normalise_newlines
 from recoupe.ingest.language import detect_language, normalise_lang
@@ -38,7 +39,12 @@ def check_text(text: str, max_chars: int) -> str:
         raise Rejected("contains NUL bytes")
     if len(text) > max_chars:
         raise Rejected(too_long(len(text), max_chars))
-    return text
+    return check_unicode(text, "'text'")
+
+
+def file_id(path: str) -> str:
+    """The id of the article of a file: its name without extension, which must be valid Unicode."""
+    return check_unicode(Path(path).stem, "the file name")
 
 
 def _article_id(obj: dict, default_id: Optional[str]) -> str:
@@ -47,14 +53,14 @@ def _article_id(obj: dict, default_id: Optional[str]) -> str:
     if value is None:
         if default_id is None:
             raise Rejected("missing 'id'")
-        return default_id
+        return check_unicode(default_id, "the file name")
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         raise Rejected(f"'id' must be a string, got {json_type(value)}")
     if not value.strip():
         raise Rejected("'id' is empty")
-    return value
+    return check_unicode(value, "'id'")
 
 
 def _optional_string(obj: dict, key: str) -> Optional[str]:
@@ -64,7 +70,7 @@ def _optional_string(obj: dict, key: str) -> Optional[str]:
         return None
     if not isinstance(value, str):
         raise Rejected(f"'{key}' must be a string or null, got {json_type(value)}")
-    return value.strip() or None
+    return check_unicode(value, f"'{key}'").strip() or None
 
 
 def _date(obj: dict) -> Optional[str]:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from typing import Optional
 
 from recoupe.ingest.common import Rejected, quote
 from recoupe.ingest.dates import parse_date
 from recoupe.ingest.decoding import decode, read_file_bytes
 from recoupe.ingest.language import detect_language
-from recoupe.ingest.records import check_text
+from recoupe.ingest.records import check_text, file_id
 from recoupe.model import Article
 
 LOGGER = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ def read_txt_file(path: str, origin: str, max_chars: int) -> Article:
     date, body = split_date_header(text)
     body = check_text(body.strip(), max_chars)
     return Article(
-        id=Path(path).stem,
+        id=file_id(path),
         text=body,
         date=date,
         lang=detect_language(body),

@@ -1,0 +1,128 @@
+"""``Store``: the knowledge graph on SQLite or PostgreSQL, written one article at a time."""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+from recoupe.model import Article, ArticleResult
+
+from . import queries, rows, schema, writer
+from .db import Database, parse_url
+
+
+class Store:
+    """An open store. Build it with ``open_store``; use it as a context manager or ``close()`` it."""
+
+    def __init__(self, db: Database, gazetteer: Any = None, kb: Any = None):
+        self.db = db
+        self._gazetteer = gazetteer
+        self._kb = kb
+
+    @property
+    def gazetteer(self) -> Any:
+        if self._gazetteer is None:  # loaded on first use (ingest, exports): queries do not need it
+            from recoupe.places import default_gazetteer
+
+            self._gazetteer = default_gazetteer()
+        return self._gazetteer
+
+    @gazetteer.setter
+    def gazetteer(self, value: Any) -> None:  # the extractor's own, so a process loads it once
+        self._gazetteer = value
+
+    @property
+    def kb(self) -> Any:
+        if self._kb is None:  # loaded on first ingest only: canonical names of actors
+            from recoupe.actors.kb import KnowledgeBase
+
+            self._kb = KnowledgeBase.load()
+        return self._kb
+
+    @kb.setter
+    def kb(self, value: Any) -> None:
+        self._kb = value
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages (no password)."""
+        return str(self.db.location)
+
+    @property
+    def url(self) -> str:
+        """What ``open_store`` needs to open this store again."""
+        return self.db.location.target
+
+    # ------------------------------------------------------------- writing
+    def is_stored(self, article: Article) -> bool:
+        """True when this very version of the article is stored (``ingest_result`` would skip it)."""
+        return writer.stored_hash(self.db, article.id) == rows.content_hash(article)
+
+    def ingest_result(self, result: ArticleResult) -> str:
+        """Store one article and regroup the claims it touches, in one transaction.
+
+        Returns "added", "skipped" (same content hash) or "replaced" (same id, content changed:
+        its old facts, mentions and copies' keys are gone). On any error nothing of it is stored.
+        """
+        with self.db.transaction():
+            return writer.ingest_result(self.db, result, self.gazetteer, self.kb)
+
+    # ------------------------------------------------------------- reading
+    def claims(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
+               until: Optional[str] = None, modality: Optional[str] = None, min_sources: Optional[int] = None,
+               limit: int = 50, offset: int = 0) -> list[dict]:
+        return queries.claims(self.db, actor, type, since, until, modality, min_sources, limit, offset)
+
+    def count_claims(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
+                     until: Optional[str] = None, modality: Optional[str] = None,
+                     min_sources: Optional[int] = None) -> int:
+        return queries.count_claims(self.db, actor, type, since, until, modality, min_sources)
+
+    def all_claims(self) -> Iterator[dict]:
+        return queries.all_claims(self.db)
+
+    def claim(self, claim_id: str) -> Optional[dict]:
+        return queries.claim(self.db, claim_id)
+
+    def evidence(self, claim_id: str) -> list[dict]:
+        return queries.evidence(self.db, claim_id)
+
+    def actor(self, actor_id: str) -> Optional[dict]:
+        return queries.actor(self.db, actor_id)
+
+    def actors(self, q: Optional[str] = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        return queries.actors(self.db, q, limit, offset)
+
+    def article(self, article_id: str) -> Optional[dict]:
+        return queries.article(self.db, article_id)
+
+    def articles(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        return queries.articles(self.db, limit, offset)
+
+    def search(self, text: str, limit: int = 50, offset: int = 0) -> list[dict]:
+        return queries.search(self.db, text, limit, offset)
+
+    def places(self) -> list[dict]:
+        return queries.places(self.db)
+
+    def stats(self) -> dict:
+        return queries.stats(self.db)
+
+    # ----------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def open_store(url: Optional[str] = None, gazetteer: Any = None, kb: Any = None) -> Store:
+    """Open (and create or migrate) a store: None -> ./recoupe.db, a path, sqlite:///x.db, postgresql://..."""
+    db = Database(parse_url(url))
+    try:
+        schema.migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return Store(db, gazetteer, kb)
