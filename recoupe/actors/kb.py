@@ -26,7 +26,8 @@ ENTRY_KEYS = frozenset(
      "affiliated_with", "wikidata", "roles"}
 )
 ROLE_KEYS = frozenset({"title", "title_fr", "org", "start", "end"})
-STATE_ONLY = ("metonyms", "demonyms", "army")
+STATE_ONLY = ("metonyms", "army")
+ADJECTIVE_TYPES = ("state", "igo")  # those with demonyms ("malien", "onusien")
 REFERENCE_KEYS = ("part_of", "affiliated_with", "army")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,6 +214,8 @@ def _parse_entry(entry: Any, file: str, index: int) -> KBActor:
         for key in STATE_ONLY:
             if entry.get(key) is not None:
                 raise KnowledgeBaseError(f"{where}: '{key}' is allowed on states only")
+    if kind not in ADJECTIVE_TYPES and entry.get("demonyms") is not None:
+        raise KnowledgeBaseError(f"{where}: 'demonyms' is allowed on states and organisations only")
     if kind != "person" and entry.get("roles") is not None:
         raise KnowledgeBaseError(f"{where}: 'roles' is allowed on persons only")
     for key in REFERENCE_KEYS:
