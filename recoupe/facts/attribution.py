@@ -26,7 +26,7 @@ class Reported:
     start: int
     end: int
     speaker: str
-    cue: str  # quote, selon, speech
+    cue: str  # quote, selon, speech, or event (an announced act: the speaker is named, the fact stays asserted)
 
 
 class Attributor:
@@ -53,6 +53,7 @@ class Attributor:
         """Reported spans of a sentence (call sentences in text order: pronouns refer back)."""
         found = self._selon(sent) + self._speech(sent)
         found += self._quoted(sent, found)
+        found += self._announced(sent, found)
         if found:
             self.last_speaker = found[-1].speaker
         return found
@@ -118,6 +119,22 @@ class Attributor:
                 start, end = sent.start, sent.end
             found.append(Reported(start, end, speaker, "speech"))
         return found
+
+    def _announced(self, sent: Span, found: list[Reported]) -> list[Reported]:
+        """ "Macron a annoncé la fin de Barkhane": the announcer is who says so, but an official
+        act announced stays asserted (cue "event"), unless another cue covers it."""
+        out = []
+        for token in sent:
+            if token.pos_ not in ("VERB", "AUX") or fold(token.lemma_) not in self.event_verbs or self._is_incise(token):
+                continue
+            subjects = [c for c in token.children if c.dep_ == "nsubj"]
+            speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)
+            content = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "obj")]
+            if speaker is None or not content:
+                continue
+            sub = list(content[0].subtree)
+            out.append(Reported(sub[0].i, sub[-1].i + 1, speaker, "event"))
+        return out
 
     def _quoted(self, sent: Span, found: list[Reported]) -> list[Reported]:
         """Quotations inside the sentence take the speaker found for it, else the last one."""

@@ -161,7 +161,7 @@ class FactExtractor:
         if args is None:
             return []
         attribution = _covering(reported, token)
-        modality = self.modality.read(token, sent, attribution is not None)
+        modality = self.modality.read(token, sent, attribution is not None and attribution.cue != "event")
         if trigger.modality and certainty(trigger.modality) > certainty(modality):
             modality = trigger.modality  # "a promis 50 millions": the support is yet to come
         speaker = attribution.speaker if attribution else None

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from ..textnorm import fold
 
 CLAUSE_STOP = {"ccomp", "parataxis", "ROOT"}
+SUBCLAUSES = {"ccomp", "advcl", "acl:relcl", "parataxis", "csubj"}
 SELF_NEGATING = {"jamais", "not", "never", "n't"}  # "pas", "plus" negate only beside "ne"
 
 
@@ -74,6 +75,29 @@ class ModalityReader:
                     break
         return chain
 
+    def _future_phrase_in_clause(self, chain: list[Token]) -> bool:
+        """Whether a future phrase ("d'ici la fin de l'année") begins in the clause of the chain's
+        first verb, not in one of its subordinate clauses."""
+        verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), chain[-1])
+
+        def in_subclause(token: Token) -> bool:
+            while token.i != verb.i and token.head.i != token.i:
+                if token.dep_ in SUBCLAUSES:
+                    return True
+                token = token.head
+            return False
+
+        sent = verb.sent
+        text = fold(sent.text)
+        for phrase in self.future_phrases:
+            at = text.find(phrase)
+            while at >= 0:
+                first = sent.doc.char_span(sent.start_char + at, sent.start_char + at + 1, alignment_mode="expand")
+                if first is not None and verb.is_ancestor(first[0]) and not in_subclause(first[0]):
+                    return True
+                at = text.find(phrase, at + 1)
+        return False
+
     @staticmethod
     def _with_aux(chain: list[Token]) -> list[Token]:
         return chain + [c for t in chain for c in t.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
@@ -133,7 +157,8 @@ class ModalityReader:
         if any(t.lower_ in self.conditional_marks and t.pos_ == "SCONJ"
                for t in trigger.doc[max(trigger.sent.start, trigger.i - 6):trigger.i]):
             return True  # the parser often hangs "si" on the subject rather than on the verb
-        return any(p in text for p in self.future_phrases) and trigger.pos_ in ("VERB", "NOUN")
+        # "d'ici la fin de l'année" makes future what its own clause says, not the whole sentence
+        return trigger.pos_ in ("VERB", "NOUN") and self._future_phrase_in_clause(chain)
 
     def _hedged(self, trigger: Token, chain: list[Token], text: str) -> bool:
         if any(p in text for p in self.hedge_phrases):
