@@ -229,3 +229,10 @@ def test_singular_pronoun_is_the_person_named_earlier_in_the_sentence(extractor)
     result, _ = facts_of(extractor, text, "2021-09-20")
     assert find(result, "threaten", "france") is not None or find(result, "withdraw", "france", "mali") is not None
     assert not [f for f in result.facts if f.source not in ("france",)]
+
+
+def test_words_quoted_inside_the_articles_own_sentence_stay_asserted(extractor):
+    text = "L'armée française a mené « une opération de combat contre les djihadistes » près de Ménaka."
+    result, _ = facts_of(extractor, text)
+    fight = find(result, "fight")
+    assert fight is not None and fight.modality == "asserted" and fight.speaker is None

@@ -148,8 +148,18 @@ class Attributor:
             speaker = self.quote_speakers.get((q_start, q_end)) or (found[-1].speaker if found else None)
             if speaker is None and q_start < sent.start_char:
                 speaker = self.last_speaker  # a quotation that runs on from an earlier sentence
+            if speaker is None and self._embedded(q_start, sent):
+                continue  # "au cours « d'une opération de combat »": words quoted inside the article's sentence
             out.append(Reported(span.start, span.end, speaker or UNKNOWN, "quote"))
         return out
+
+    def _embedded(self, q_start: int, sent: Span) -> bool:
+        """A quotation opened in the middle of a clause, after a word rather than after a
+        colon, a comma or the start of the sentence."""
+        if q_start <= sent.start_char:
+            return False
+        before = self.doc.text[sent.start_char:q_start].rstrip()
+        return bool(before) and before[-1] not in ":,;.!?—–-(«\"“"
 
     def _quote_speaker(self, quote: tuple[int, int]) -> Optional[str]:
         """Who speaks a quotation: a speech verb after it ("», estime X") or before it ("X a dit : «")."""
