@@ -3,44 +3,80 @@
     ingest -> nlp -> actors -> facts
 
 ``Extractor`` loads the model, the knowledge base, the gazetteer and the
-lexicons once, then streams results in input order.
+lexicons once, then streams results in input order.  Memory stays flat
+however long the stream: articles go through the model in batches, and
+every ``zone_size`` articles spaCy's memory zone frees the strings and
+lexemes the model added for them (a vocabulary otherwise grows with every
+new word, number and name of the corpus).
 """
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Iterator, Optional
+from itertools import islice
+from typing import Iterable, Iterator, Optional, Union
 
 from .actors.kb import KnowledgeBase
 from .actors.linker import Linker
 from .facts import FactExtractor, load_lexicon
-from .model import Article, ArticleResult
+from .model import Article, ArticleResult, InputError
 from .nlp import load_pipeline
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
+
+BATCH_SIZE = 32  # articles per model batch: larger batches gain little and hold more docs in memory
+ZONE_SIZE = 512  # articles per spaCy memory zone
+
+Outcome = Union[ArticleResult, InputError]
 
 
 class Extractor:
     """Everything needed to extract articles, loaded once per process."""
 
     def __init__(self, *, kb: Optional[KnowledgeBase] = None, gazetteer: Optional[Gazetteer] = None,
-                 batch_size: int = 16):
+                 batch_size: int = BATCH_SIZE, zone_size: int = ZONE_SIZE):
         self.nlp = load_pipeline()
         self.kb = kb or KnowledgeBase.load()
         self.gazetteer = gazetteer or Gazetteer.load()
         self.linker = Linker(self.kb, self.gazetteer, self.nlp.tokenizer)
         self.facts = FactExtractor(load_lexicon("fr"))
         self.batch_size = batch_size
+        self.zone_size = zone_size
 
     def extract(self, article: Article) -> ArticleResult:
         """Actors and facts of one article."""
         return self._result(article, self.nlp(article.text))
 
     def extract_all(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        """Actors and facts of many articles, batched through the model, in input order."""
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield self._result(article, doc)
+        """Actors and facts of many articles, batched through the model, in input order.
+
+        A failure of the rules on one article raises; ``results`` reports it instead."""
+        for outcome in self._outcomes(articles, catch=False):
+            yield outcome  # type: ignore[misc]  # never an InputError when catch is False
+
+    def results(self, articles: Iterable[Article]) -> Iterator[Outcome]:
+        """Like ``extract_all``, but an article the extractor fails on gives an InputError naming
+        it and the batch goes on."""
+        return self._outcomes(articles, catch=True)
+
+    def _outcomes(self, articles: Iterable[Article], catch: bool) -> Iterator[Outcome]:
+        stream = iter(articles)
+        while True:
+            chunk = list(islice(stream, self.zone_size))
+            if not chunk:
+                return
+            # results are plain dataclasses of Python strings: nothing of the docs outlives the zone
+            with self.nlp.memory_zone():
+                pairs = ((a.text, a) for a in chunk)
+                for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+                    if not catch:
+                        yield self._result(article, doc)
+                        continue
+                    try:
+                        yield self._result(article, doc)
+                    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+                        LOGGER.debug("extraction failed on %s", article.id, exc_info=True)
+                        yield failure(article, exc)
 
     def _result(self, article: Article, doc) -> ArticleResult:
         linked = self.linker.link(doc, article)
@@ -49,3 +85,9 @@ class Extractor:
         actors = [a for a in linked.actors.values()
                   if a.id not in self.linker.generic or a.id in in_facts]
         return ArticleResult(article, actors, facts)
+
+
+def failure(article: Article, exc: BaseException) -> InputError:
+    """The one-line error of an article that could not be extracted."""
+    origin = article.origin or article.id
+    return InputError(origin, f"extraction failed ({type(exc).__name__}: {exc})")
