@@ -81,7 +81,7 @@ class FactExtractor:
             found = self.lex.triggers_for(form, token.pos_)
             if found:
                 break
-        for phrase in self.lex.phrases:
+        for phrase in self.lex.phrases_from(fold(token.lemma_), fold(token.text)):
             words = [fold(t.lemma_) for t in token.doc[token.i:token.i + len(phrase.phrase)]]
             if tuple(words) == phrase.phrase or tuple(fold(t.text) for t in token.doc[token.i:token.i + len(phrase.phrase)]) == phrase.phrase:
                 found.append(phrase)
