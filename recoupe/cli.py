@@ -30,17 +30,21 @@ def main(verbose: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSONL here (default: stdout).")
 @click.option("--progress-every", default=50, show_default=True, help="Report progress every N articles on stderr (0: never).")
-def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) -> None:
+@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes on this machine, each loading the model once.")
+@click.option("--cluster", metavar="ADDRESS", help="Run on the Dask distributed cluster whose scheduler is at ADDRESS (tcp://host:8786).")
+def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, workers: int,
+            cluster: Optional[str]) -> None:
     """Extract actors and facts from articles (files, folders, or - for JSONL on stdin).
 
-    Writes one JSON object per article, in input order. Bad inputs are
-    reported on stderr, one line each; the exit code is 1 if any failed.
+    Writes one JSON object per article, in input order, also with --workers or
+    --cluster. Bad inputs, and articles the extractor fails on, are reported on
+    stderr, one line each; the exit code is 1 if any failed.
     """
     from .ingest import read_articles
     from .model import InputError
-    from .pipeline import Extractor
+    from .parallel import extract_results
 
-    extractor = Extractor()
     errors = 0
     done = 0
 
@@ -55,12 +59,19 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) 
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        for result in extractor.extract_all(articles()):
+        for result in extract_results(articles(), workers=workers, cluster=cluster):
+            if isinstance(result, InputError):
+                errors += 1
+                click.echo(f"recoupe: error: {result}", err=True)
+                continue
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
             out.flush()
             done += 1
             if progress_every and done % progress_every == 0:
                 _progress(done, errors)
+    except OSError as exc:  # e.g. no scheduler at --cluster ADDRESS
+        click.echo(f"recoupe: error: {cluster or 'extract'}: {exc}", err=True)
+        sys.exit(2)
     finally:
         if output:
             out.close()
