@@ -41,10 +41,16 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
     --cluster. Bad inputs, and articles the extractor fails on, are reported on
     stderr, one line each; the exit code is 1 if any failed.
     """
+    from .errors import ClusterError
     from .ingest import read_articles
     from .model import InputError
-    from .parallel import extract_results
+    from .parallel import connect, extract_results
 
+    try:  # before any input is read: a wrong address is the user's first thing to fix
+        target = connect(cluster) if cluster else None
+    except ClusterError as exc:
+        click.echo(f"recoupe: error: {exc}", err=True)
+        sys.exit(2)
     errors = 0
     done = 0
 
@@ -59,7 +65,7 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        for result in extract_results(articles(), workers=workers, cluster=cluster):
+        for result in extract_results(articles(), workers=workers, cluster=target):
             if isinstance(result, InputError):
                 errors += 1
                 click.echo(f"recoupe: error: {result}", err=True)
@@ -69,12 +75,11 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
             done += 1
             if progress_every and done % progress_every == 0:
                 _progress(done, errors)
-    except OSError as exc:  # e.g. no scheduler at --cluster ADDRESS
-        click.echo(f"recoupe: error: {cluster or 'extract'}: {exc}", err=True)
-        sys.exit(2)
     finally:
         if output:
             out.close()
+        if target is not None:
+            target.close()
     if progress_every:
         _progress(done, errors)
     if errors:

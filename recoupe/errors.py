@@ -26,3 +26,9 @@ class LexiconError(RecoupeError):
     """A lexicon data file does not follow its schema."""
 
     code = "E300"
+
+
+class ClusterError(RecoupeError):
+    """The Dask cluster given with --cluster cannot be reached."""
+
+    code = "E400"

@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from .errors import ClusterError
 from .model import Article
 from .pipeline import Extractor, Outcome, failure
 
@@ -27,6 +28,7 @@ LOGGER = logging.getLogger(__name__)
 
 CHUNK_SIZE = 16  # articles per task: one model batch, small enough to keep all workers busy
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: one running, one ready
+CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler before giving up
 
 _EXTRACTOR: Optional[Extractor] = None
 _LOCK = threading.Lock()  # a Dask worker may run tasks in threads; the extractor is not thread-safe
@@ -126,10 +128,25 @@ def _in_processes(articles: Iterable[Article], workers: int, chunk_size: int) ->
 
 
 # -- a Dask distributed cluster ------------------------------------------------------
-def _on_cluster(articles: Iterable[Article], cluster: Any, chunk_size: int) -> Iterator[Outcome]:
+def connect(address: str):
+    """A client of the Dask scheduler at ``address``; ClusterError when there is none."""
     from distributed import Client
+    from distributed.comm import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
 
-    client = cluster if isinstance(cluster, Client) else Client(cluster, set_as_default=False)
+    try:
+        # a bad scheme or port is told before a Client is half made (it then fails to close)
+        scheme = parse_address(address)[0]
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+        return Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError, TypeError) as exc:  # timeouts are OSErrors; a bad address a ValueError
+        raise ClusterError(f"no Dask scheduler at {address}: {exc}") from None
+
+
+def _on_cluster(articles: Iterable[Article], cluster: Any, chunk_size: int) -> Iterator[Outcome]:
+    client = connect(cluster) if isinstance(cluster, str) else cluster
     try:
         client.run(warm_up)  # every worker loads its extractor now, all at once
         threads = max(1, sum(client.nthreads().values()))
