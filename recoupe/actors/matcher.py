@@ -64,8 +64,8 @@ class FormIndex(Generic[T]):
 
     def find(self, doc: Doc) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
-        folded = [fold(t.text) for t in doc]
         exact = [t.text for t in doc]
+        folded = [fold(text) for text in exact]
         found: list[Match] = []
         i, n = 0, len(doc)
         while i < n:
