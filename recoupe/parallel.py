@@ -99,32 +99,55 @@ def ordered(chunked: Iterable[list[Article]], submit: Callable[[list[Article]], 
 
 
 # -- processes on this machine ---------------------------------------------------
-def _in_processes(articles: Iterable[Article], workers: int, chunk_size: int) -> Iterator[Outcome]:
-    # forkserver: workers start from a clean interpreter, not a copy of a parent that may
-    # already hold a model or threads
-    context = multiprocessing.get_context("forkserver")
-    pools: list[ProcessPoolExecutor] = []
+class LocalWorkers:
+    """``workers`` processes on this machine, each loading its extractor once; reusable for
+    several streams (``results``) until ``close``."""
 
-    def new_pool() -> ProcessPoolExecutor:
-        pools.append(ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up))
-        return pools[-1]
+    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE):
+        self.workers = workers
+        self.chunk_size = chunk_size
+        # forkserver: workers start from a clean interpreter, not a copy of a parent that may
+        # already hold a model or threads
+        self._context = multiprocessing.get_context("forkserver")
+        self._pools: list[ProcessPoolExecutor] = []
+        self._new_pool()
 
-    def submit(chunk: list[Article]):
+    def _new_pool(self) -> ProcessPoolExecutor:
+        self._pools.append(ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
+                                               initializer=warm_up))
+        return self._pools[-1]
+
+    def _submit(self, chunk: list[Article]):
         try:
-            return pools[-1].submit(extract_chunk, chunk)
+            return self._pools[-1].submit(extract_chunk, chunk)
         except BrokenProcessPool:  # a worker died earlier: go on with fresh ones
-            return new_pool().submit(extract_chunk, chunk)
+            return self._new_pool().submit(extract_chunk, chunk)
 
-    def on_failure(exc: BaseException) -> None:
+    @staticmethod
+    def _on_failure(exc: BaseException) -> None:
         if isinstance(exc, BrokenProcessPool):
             LOGGER.warning("a worker process died; its chunks are reported as errors, the others go on")
 
-    new_pool()
-    try:
-        yield from ordered(chunks(articles, chunk_size), submit, workers * IN_FLIGHT_PER_WORKER, on_failure)
-    finally:
-        for pool in pools:
+    def results(self, articles: Iterable[Article]) -> Iterator[Outcome]:
+        """Outcomes of ``articles`` in input order."""
+        return ordered(chunks(articles, self.chunk_size), self._submit, self.workers * IN_FLIGHT_PER_WORKER,
+                       self._on_failure)
+
+    def close(self) -> None:
+        """Stop the worker processes (after the work already sent)."""
+        for pool in self._pools:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "LocalWorkers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _in_processes(articles: Iterable[Article], workers: int, chunk_size: int) -> Iterator[Outcome]:
+    with LocalWorkers(workers, chunk_size) as pool:
+        yield from pool.results(articles)
 
 
 # -- a Dask distributed cluster ------------------------------------------------------
