@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warm", type=float, default=0.1, help="share of the articles run before the clock starts")
     args = parser.parse_args(argv)
     records = _records(args.corpus)
-    warm_at = max(4 * 16 * args.workers, int(len(records) * args.warm))
+    warm_at = max(2 * 16 * args.workers, int(len(records) * args.warm))  # two chunks per worker
     warm, timed = records[:warm_at], records[warm_at:]
     run, close = (_spacy if args.mode == "spacy" else _recoupe)(args.workers)
     for _ in run(warm):
