@@ -12,7 +12,7 @@ new word, number and name of the corpus).
 from __future__ import annotations
 
 import logging
-from itertools import islice
+from itertools import chain, islice
 from typing import Iterable, Iterator, Optional, Union
 
 from .actors.kb import KnowledgeBase
@@ -61,22 +61,20 @@ class Extractor:
 
     def _outcomes(self, articles: Iterable[Article], catch: bool) -> Iterator[Outcome]:
         stream = iter(articles)
-        while True:
-            chunk = list(islice(stream, self.zone_size))
-            if not chunk:
-                return
+        for first in stream:
+            zone = chain([first], islice(stream, self.zone_size - 1))  # read lazily: output streams
             # results are plain dataclasses of Python strings: nothing of the docs outlives the zone
             with self.nlp.memory_zone():
-                pairs = ((a.text, a) for a in chunk)
+                pairs = ((a.text, a) for a in zone)
                 for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-                    if not catch:
-                        yield self._result(article, doc)
-                        continue
                     try:
-                        yield self._result(article, doc)
+                        outcome: Outcome = self._result(article, doc)
                     except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+                        if not catch:
+                            raise
                         LOGGER.debug("extraction failed on %s", article.id, exc_info=True)
-                        yield failure(article, exc)
+                        outcome = failure(article, exc)
+                    yield outcome
 
     def _result(self, article: Article, doc) -> ArticleResult:
         linked = self.linker.link(doc, article)
