@@ -4,7 +4,7 @@
 
 The first ``--warm`` share of the articles runs untimed (model loaded, worker processes
 started, caches filled); the clock covers the rest.  Prints one JSON object: articles and
-words timed, seconds (wall and CPU of this process), throughput, and the peak resident
+words timed, seconds (wall, and CPU of this process and of its workers), throughput, and the peak resident
 memory (VmHWM) of this process and of each worker process.
 """
 from __future__ import annotations
@@ -31,17 +31,33 @@ def _peak_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
-def _worker_peaks() -> list[float]:
-    """Peak memory of every descendant process that has a model (the forkserver has none)."""
+def _descendants() -> list:
     import psutil
 
+    return psutil.Process().children(recursive=True)
+
+
+def _worker_peaks() -> list[float]:
+    """Peak memory of every descendant process that has a model (the forkserver has none)."""
     peaks = []
-    for child in psutil.Process().children(recursive=True):
+    for child in _descendants():
         try:
             peaks.append(_peak_mb(child.pid))
         except OSError:
             continue
     return [p for p in peaks if p > 200]
+
+
+def _workers_cpu() -> float:
+    """CPU seconds used so far by the descendant processes (the workers)."""
+    total = 0.0
+    for child in _descendants():
+        try:
+            times = child.cpu_times()
+        except OSError:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def _spacy(workers: int) -> tuple[Callable[[list[dict]], Iterator], Callable[[], None]]:
@@ -57,8 +73,10 @@ def _spacy(workers: int) -> tuple[Callable[[list[dict]], Iterator], Callable[[],
 
 
 def _recoupe(workers: int) -> tuple[Callable[[list[dict]], Iterator], Callable[[], None]]:
-    """What `recoupe extract` does: build articles, extract, serialise JSON lines."""
-    from recoupe.ingest.records import build_article
+    """What `recoupe extract` does: read the JSONL file, extract, serialise JSON lines."""
+    import tempfile
+
+    from recoupe.ingest import read_articles
     from recoupe.model import InputError
     from recoupe.parallel import LocalWorkers, worker_extractor
 
@@ -70,11 +88,13 @@ def _recoupe(workers: int) -> tuple[Callable[[list[dict]], Iterator], Callable[[
         results, close = extractor.results, lambda: None
 
     def run(records: list[dict]) -> Iterator:
-        articles = (build_article(r, r["id"], default_id=None, max_chars=2_000_000) for r in records)
-        for result in results(articles):
-            if isinstance(result, InputError):
-                raise SystemExit(f"bench: {result}")  # the generated corpus must extract cleanly
-            yield json.dumps(result.to_json(), ensure_ascii=False)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as part:
+            part.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            part.flush()
+            for result in results(read_articles([part.name])):
+                if isinstance(result, InputError):
+                    raise SystemExit(f"bench: {result}")  # the generated corpus must read and extract cleanly
+                yield json.dumps(result.to_json(), ensure_ascii=False)
 
     return run, close
 
@@ -93,14 +113,16 @@ def main(argv: list[str] | None = None) -> None:
     for _ in run(warm):
         pass
     words = sum(len(r["text"].split()) for r in timed)
-    clock, cpu = time.perf_counter(), time.process_time()
+    clock, cpu, workers_cpu = time.perf_counter(), time.process_time(), _workers_cpu()
     count = sum(1 for _ in run(timed))
     seconds, cpu_seconds = time.perf_counter() - clock, time.process_time() - cpu
+    workers_cpu = _workers_cpu() - workers_cpu
     workers_peak = _worker_peaks()
     close()
     print(json.dumps({
         "mode": args.mode, "workers": args.workers, "articles": len(records), "timed_articles": count,
         "timed_words": words, "seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3),
+        "workers_cpu_seconds": round(workers_cpu, 3),
         "articles_per_s": round(count / seconds, 2), "words_per_s": round(words / seconds, 1),
         "peak_rss_mb": round(_peak_mb(), 1), "worker_peak_rss_mb": [round(p, 1) for p in workers_peak],
         "self_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -13,7 +13,8 @@
 
 Every measurement runs in its own process (bench/measure.py), so that peak memories do not
 pollute each other.  Timings are seconds of wall time after a warm-up share of the articles
-(model loaded, worker processes started); CPU rates are given beside for one-process runs.
+(model loaded, worker processes started); rates per CPU second (of the process and its
+workers) are given beside: on a shared machine they say what the work costs.
 """
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ def _median(runs: list[dict], key: str) -> float:
 
 
 def _cpu_rate(runs: list[dict]) -> float:
-    """Articles per CPU second of the measuring process (meaningful for one-process runs)."""
-    return statistics.median(r["timed_articles"] / r["cpu_seconds"] for r in runs)
+    """Articles per CPU second of the measuring process and its workers: what the work costs,
+    whatever else the machine is doing."""
+    return statistics.median(r["timed_articles"] / (r["cpu_seconds"] + r["workers_cpu_seconds"]) for r in runs)
 
 
 def throughput(corpus: Path, repeats: int, workers: int, log) -> dict:
@@ -79,8 +81,7 @@ def _summary(runs: list[dict]) -> dict:
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
         "worker_peak_rss_mb": max((max(r["worker_peak_rss_mb"], default=0) for r in runs), default=0),
     }
-    if runs[0]["workers"] == 1:
-        out["articles_per_cpu_s"] = round(_cpu_rate(runs), 2)
+    out["articles_per_cpu_s"] = round(_cpu_rate(runs), 2)
     return out
 
 
@@ -141,7 +142,7 @@ def report(result: dict, workers: int) -> str:
              f"medians of {result['repeats']} interleaved runs", "",
              f"{'':34} {'articles/s':>10} {'words/s':>9} {'art/CPU-s':>9} {'peak MB':>8} {'worker MB':>9}"]
     for name, s in rows:
-        cpu = s.get("articles_per_cpu_s", "")
+        cpu = s["articles_per_cpu_s"]
         lines.append(f"{name:34} {s['articles_per_s']:>10} {s['words_per_s']:>9} {cpu:>9} {s['peak_rss_mb']:>8} "
                      f"{s['worker_peak_rss_mb'] or '':>9}")
     lines += ["",
