@@ -75,6 +75,9 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
             done += 1
             if progress_every and done % progress_every == 0:
                 _progress(done, errors)
+    except ClusterError as exc:  # the workers cannot run the extractor
+        click.echo(f"recoupe: error: {exc}", err=True)
+        sys.exit(2)
     finally:
         if output:
             out.close()

@@ -4,10 +4,11 @@
 store's ingest): it cuts the stream of articles into chunks, sends them to
 worker processes on this machine (``workers``) or to a Dask distributed
 cluster (``cluster``), and yields every article's outcome in input order.
-Each worker process loads the extractor once.  At most a few chunks per
-worker are in flight, so memory stays flat however long the input, and a
-chunk that fails (its worker died) gives one error per article while the
-batch goes on.
+Each worker process loads the extractor once.  At most two chunks per
+worker are in flight, so memory stays flat however long the input.  An
+article the extractor fails on is one error; a task that fails (its worker
+process died) gives one error per article of the chunks then in flight, and
+the batch goes on.
 """
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ class LocalWorkers:
     @staticmethod
     def _on_failure(exc: BaseException) -> None:
         if isinstance(exc, BrokenProcessPool):
-            LOGGER.warning("a worker process died; its chunks are reported as errors, the others go on")
+            LOGGER.warning("a worker process died: the chunks in flight are reported as errors, "
+                           "the run goes on with fresh workers")
 
     def results(self, articles: Iterable[Article]) -> Iterator[Outcome]:
         """Outcomes of ``articles`` in input order."""
@@ -171,7 +173,11 @@ def connect(address: str):
 def _on_cluster(articles: Iterable[Article], cluster: Any, chunk_size: int) -> Iterator[Outcome]:
     client = connect(cluster) if isinstance(cluster, str) else cluster
     try:
-        client.run(warm_up)  # every worker loads its extractor now, all at once
+        try:
+            client.run(warm_up)  # every worker loads its extractor now, all at once
+        except Exception as exc:  # e.g. recoupe is not installed on a worker
+            raise ClusterError(f"the workers of {client.scheduler.address} cannot load the extractor: "
+                               f"{type(exc).__name__}: {exc}") from None
         threads = max(1, sum(client.nthreads().values()))
         # pure=False: two equal chunks are still two tasks (results come back per submission)
         yield from ordered(chunks(articles, chunk_size), lambda chunk: client.submit(extract_chunk, chunk, pure=False),
