@@ -29,6 +29,6 @@ class LexiconError(RecoupeError):
 
 
 class ClusterError(RecoupeError):
-    """The Dask cluster given with --cluster cannot be reached."""
+    """The Dask cluster given with --cluster cannot be reached, or its workers cannot extract."""
 
     code = "E400"
