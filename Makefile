@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test eval-dev clean
+.PHONY: setup demo test eval-dev bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ eval-dev: $(STAMP)  ## score the dev corpus with the shared, independent scorer
 	mkdir -p out
 	$(BIN)/recoupe extract ../shared/corpus/dev/articles -o out/dev.jsonl
 	python3 ../shared/tools/score.py ../shared/corpus/dev/gold out/dev.jsonl
+
+BENCH_ARGS ?=
+bench: $(STAMP)  ## throughput against plain nlp.pipe, --workers, peak memory (bench/run.py --help)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out

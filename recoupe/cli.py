@@ -32,17 +32,27 @@ def main(verbose: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSONL here (default: stdout).")
 @click.option("--progress-every", default=50, show_default=True, help="Report progress every N articles on stderr (0: never).")
-def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) -> None:
+@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes on this machine, each loading the model once.")
+@click.option("--cluster", metavar="ADDRESS", help="Run on the Dask distributed cluster whose scheduler is at ADDRESS (tcp://host:8786).")
+def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, workers: int,
+            cluster: Optional[str]) -> None:
     """Extract actors and facts from articles (files, folders, or - for JSONL on stdin).
 
-    Writes one JSON object per article, in input order. Bad inputs are
-    reported on stderr, one line each; the exit code is 1 if any failed.
+    Writes one JSON object per article, in input order, also with --workers or
+    --cluster. Bad inputs, and articles the extractor fails on, are reported on
+    stderr, one line each; the exit code is 1 if any failed.
     """
+    from .errors import ClusterError
     from .ingest import read_articles
     from .model import InputError
-    from .pipeline import Extractor
+    from .parallel import connect, extract_results
 
-    extractor = Extractor()
+    try:  # before any input is read: a wrong address is the user's first thing to fix
+        target = connect(cluster) if cluster else None
+    except ClusterError as exc:
+        click.echo(f"recoupe: error: {exc}", err=True)
+        sys.exit(2)
     errors = 0
     done = 0
 
@@ -55,16 +65,14 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) 
                 continue
             yield item
 
-    def failed(article, exc: Exception) -> None:
-        nonlocal errors
-        errors += 1
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-        click.echo(f"recoupe: error: {article.origin or article.id}: extraction failed ({reason})", err=True)
-
     try:
         out = open(output, "w", encoding="utf-8") if output else sys.stdout
         try:
-            for result in extractor.extract_all(articles(), on_error=failed):
+            for result in extract_results(articles(), workers=workers, cluster=target):
+                if isinstance(result, InputError):
+                    errors += 1
+                    click.echo(f"recoupe: error: {result}", err=True)
+                    continue
                 out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
                 out.flush()
                 done += 1
@@ -73,6 +81,11 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) 
         finally:
             if output:
                 out.close()
+            if target is not None:
+                target.close()
+    except ClusterError as exc:  # the workers cannot run the extractor
+        click.echo(f"recoupe: error: {exc}", err=True)
+        sys.exit(2)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise  # the reader went away (| head): click ends quietly

@@ -32,3 +32,9 @@ class StoreError(RecoupeError):
     """The store cannot be opened or used (bad URL, unreachable server, newer schema)."""
 
     code = "E400"
+
+
+class ClusterError(RecoupeError):
+    """The Dask cluster given with --cluster cannot be reached, or its workers cannot extract."""
+
+    code = "E500"

@@ -3,35 +3,45 @@
     ingest -> nlp -> actors -> facts
 
 ``Extractor`` loads the model, the knowledge base, the gazetteer and the
-lexicons once, then streams results in input order.
+lexicons once, then streams results in input order.  Memory stays flat
+however long the stream: articles go through the model in batches, and
+every ``zone_size`` articles spaCy's memory zone frees the strings and
+lexemes the model added for them (a vocabulary otherwise grows with every
+new word, number and name of the corpus).
 """
 from __future__ import annotations
 
-import itertools
 import logging
-from typing import Callable, Iterable, Iterator, Optional
+from itertools import chain, islice
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .actors.kb import KnowledgeBase
 from .actors.linker import Linker
 from .facts import FactExtractor, load_lexicon
-from .model import Article, ArticleResult, Mention
+from .model import Article, ArticleResult, InputError, Mention
 from .nlp import load_pipeline
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
+
+BATCH_SIZE = 32  # articles per model batch: larger batches gain little and hold more docs in memory
+ZONE_SIZE = 512  # articles per spaCy memory zone
+
+Outcome = Union[ArticleResult, InputError]
 
 
 class Extractor:
     """Everything needed to extract articles, loaded once per process."""
 
     def __init__(self, *, kb: Optional[KnowledgeBase] = None, gazetteer: Optional[Gazetteer] = None,
-                 batch_size: int = 16):
+                 batch_size: int = BATCH_SIZE, zone_size: int = ZONE_SIZE):
         self.nlp = load_pipeline()
         self.kb = kb or KnowledgeBase.load()
         self.gazetteer = gazetteer or Gazetteer.load()
         self.linker = Linker(self.kb, self.gazetteer, self.nlp.tokenizer)
         self.facts = FactExtractor(load_lexicon("fr"))
         self.batch_size = batch_size
+        self.zone_size = zone_size
 
     def extract(self, article: Article) -> ArticleResult:
         """Actors and facts of one article."""
@@ -41,28 +51,37 @@ class Extractor:
                     on_error: Optional[Callable[[Article, Exception], None]] = None) -> Iterator[ArticleResult]:
         """Actors and facts of many articles, batched through the model, in input order.
 
-        With ``on_error``, an article whose extraction fails is handed to it and left out, and
-        the batch goes on (an exception inside the model's batching would otherwise end it).
-        """
-        if on_error is None:
-            pairs = ((a.text, a) for a in articles)
-            for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-                yield self._result(article, doc)
-            return
-        for batch in _batches(articles, self.batch_size):
-            try:
-                docs: list = list(self.nlp.pipe([a.text for a in batch], batch_size=self.batch_size))
-            except Exception:  # noqa: BLE001 - redo the batch one by one to find the article at fault
-                LOGGER.debug("batch failed, extracting its articles one by one", exc_info=True)
-                docs = [None] * len(batch)
-            for article, doc in zip(batch, docs):
-                try:
-                    result = self._result(article, doc if doc is not None else self.nlp(article.text))
-                except Exception as exc:  # noqa: BLE001 - one article must not stop the batch
-                    LOGGER.debug("extraction of %s failed", article.id, exc_info=True)
-                    on_error(article, exc)
-                    continue
-                yield result
+        A failure on one article raises, unless ``on_error`` is given: the article is then
+        handed to it, left out, and the batch goes on."""
+        for article, outcome in self._outcomes(articles, catch=on_error is not None):
+            if isinstance(outcome, Exception):
+                on_error(article, outcome)  # type: ignore[misc]  # only caught when on_error is set
+                continue
+            yield outcome
+
+    def results(self, articles: Iterable[Article]) -> Iterator[Outcome]:
+        """Like ``extract_all``, but an article the extractor fails on gives an InputError naming
+        it and the batch goes on."""
+        for article, outcome in self._outcomes(articles, catch=True):
+            yield failure(article, outcome) if isinstance(outcome, Exception) else outcome
+
+    def _outcomes(self, articles: Iterable[Article],
+                  catch: bool) -> Iterator[tuple[Article, Union[ArticleResult, Exception]]]:
+        stream = iter(articles)
+        for first in stream:
+            zone = chain([first], islice(stream, self.zone_size - 1))  # read lazily: output streams
+            # results are plain dataclasses of Python strings: nothing of the docs outlives the zone
+            with self.nlp.memory_zone():
+                pairs = ((a.text, a) for a in zone)
+                for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+                    try:
+                        outcome: Union[ArticleResult, Exception] = self._result(article, doc)
+                    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+                        if not catch:
+                            raise
+                        LOGGER.debug("extraction failed on %s", article.id, exc_info=True)
+                        outcome = exc
+                    yield article, outcome
 
     def _result(self, article: Article, doc) -> ArticleResult:
         linked = self.linker.link(doc, article)
@@ -73,13 +92,6 @@ class Extractor:
         return ArticleResult(article, actors, facts, _mentions(linked))
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    """Consecutive lists of ``size`` items (the last one shorter)."""
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, max(size, 1))):
-        yield batch
-
-
 def _mentions(linked) -> list[Mention]:
     """The linker's token mentions as character spans of the article text."""
     out = []
@@ -87,3 +99,10 @@ def _mentions(linked) -> list[Mention]:
         span = linked.doc[m.start:m.end]
         out.append(Mention(span.start_char, span.end_char, span.text, m.actor_id))
     return out
+
+
+def failure(article: Article, exc: BaseException) -> InputError:
+    """The one-line error of an article that could not be extracted."""
+    origin = article.origin or article.id
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]  # one line, whatever the message
+    return InputError(origin, f"extraction failed ({reason})")

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
+# The rules fold the same few thousand words millions of times (every token against every
+# phrase trigger); a bounded cache keeps that cheap without growing with the corpus.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase, drop accents, unify apostrophes and no-break spaces."""
     text = text.translate(_APOSTROPHES)

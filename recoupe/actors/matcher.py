@@ -39,6 +39,8 @@ class FormIndex(Generic[T]):
     def __init__(self, tokenizer, entries: Iterable[tuple[str, T]]):
         self._folded: dict[tuple[str, ...], list[T]] = {}
         self._exact: dict[tuple[str, ...], list[T]] = {}
+        self._first_folded: set[str] = set()  # first words of forms: other tokens start nothing
+        self._first_exact: set[str] = set()
         for form, payload in entries:
             self._add(tokenizer, form, payload)
 
@@ -48,8 +50,10 @@ class FormIndex(Generic[T]):
             return
         if _is_acronym(form):
             table, key = self._exact, tuple(words)
+            self._first_exact.add(key[0])
         else:
             table, key = self._folded, tuple(fold(w) for w in words)
+            self._first_folded.add(key[0])
         bucket = table.setdefault(key, [])
         if payload not in bucket:
             bucket.append(payload)
@@ -60,11 +64,14 @@ class FormIndex(Generic[T]):
 
     def find(self, doc: Doc) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
-        folded = [fold(t.text) for t in doc]
         exact = [t.text for t in doc]
+        folded = [fold(text) for text in exact]
         found: list[Match] = []
         i, n = 0, len(doc)
         while i < n:
+            if exact[i] not in self._first_exact and folded[i] not in self._first_folded:
+                i += 1
+                continue
             hit = None
             for length in range(min(MAX_TOKENS, n - i), 0, -1):
                 payloads = self._exact.get(tuple(exact[i:i + length])) or self._folded.get(tuple(folded[i:i + length]))

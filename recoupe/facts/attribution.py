@@ -42,6 +42,8 @@ class Attributor:
         self.document_nouns = {fold(v) for v in lexicon["document_nouns"]}
         self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
         self.prepositions = [fold(p) for p in lexicon["prepositions"]]
+        # first words of the prepositions in two words ("according to"): no other token starts one
+        self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p}
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
         self.quotes = _quote_spans(self.doc.text, lexicon["quote_pairs"])
@@ -64,6 +66,8 @@ class Attributor:
         found = []
         for token in sent:
             low = fold(token.text)
+            if low not in self.prepositions and low not in self.preposition_starts:
+                continue
             two = fold(" ".join(t.text for t in self.doc[token.i:token.i + 2]))
             if low not in self.prepositions and two not in self.prepositions:
                 continue

@@ -87,7 +87,7 @@ class FactExtractor:
             found = self.lex.triggers_for(form, token.pos_)
             if found:
                 break
-        for phrase in self.lex.phrases:
+        for phrase in self.lex.phrases_from(fold(token.lemma_), fold(token.text)):
             tokens = _phrase_tokens(token, len(phrase.phrase))
             if tuple(fold(t.lemma_) for t in tokens) == phrase.phrase or tuple(fold(t.text) for t in tokens) == phrase.phrase:
                 found.append(phrase)

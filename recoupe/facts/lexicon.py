@@ -53,6 +53,17 @@ class Lexicon:
     themes: dict[str, Theme] = field(default_factory=dict)
     modality: dict = field(default_factory=dict)
     attribution: dict = field(default_factory=dict)
+    _phrase_index: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=0, repr=False, compare=False)  # phrases in the index
+
+    def phrases_from(self, *firsts: str) -> list[Trigger]:
+        """The phrase triggers whose first (folded) word is one of ``firsts``, in lexicon order:
+        the only ones a token can start (looking up every phrase at every token is slow)."""
+        for n in range(self._indexed, len(self.phrases)):  # phrases added since the last call
+            self._phrase_index.setdefault(self.phrases[n].phrase[0], []).append(n)
+        self._indexed = len(self.phrases)
+        numbers = sorted({n for first in set(firsts) for n in self._phrase_index.get(first, ())})
+        return [self.phrases[n] for n in numbers]
 
     def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
         """Lexicon entries whose lemma and part of speech fit a token."""

@@ -26,12 +26,16 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "”", ":", ";", ")"}
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break; elsewhere only after sentence-final punctuation
     (the parser otherwise cuts "Selon Reuters, des soldats | auraient été déployés")."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
-        elif previous.text not in SENTENCE_END and not previous.text.endswith("."):
-            token.is_sent_start = False
+    # one pass with the previous token at hand: indexing the doc per token costs as much
+    # as the rest of this component
+    previous = None
+    for token in doc:
+        if previous is not None:
+            if "\n" in previous.text or "\n" in previous.whitespace_:
+                token.is_sent_start = True
+            elif previous.text not in SENTENCE_END and not previous.text.endswith("."):
+                token.is_sent_start = False
+        previous = token
     return doc
 
 

@@ -1,0 +1,39 @@
+"""The extractor's stream: batches and memory zones change nothing in the results, and free
+what the model learnt from each article (memory flat in corpus size)."""
+from __future__ import annotations
+
+import json
+
+from recoupe.model import Article
+
+TEXTS = [
+    "Le Niger a demandé le retrait des troupes françaises stationnées à Niamey. Réf. {code}",
+    "Des drones turcs ont été livrés au Burkina Faso, selon des sources sécuritaires. Réf. {code}",
+    "Le Mali et la Russie ont signé un accord de coopération militaire à Bamako. Réf. {code}",
+]
+
+
+def _articles(n: int, prefix: str) -> list[Article]:
+    return [Article(id=f"{prefix}{i}", text=TEXTS[i % 3].format(code=f"{prefix}{i:05d}qz"), date="2024-02-10",
+                    lang="fr") for i in range(n)]
+
+
+def test_zones_and_batches_give_the_results_of_one_article_at_a_time(extractor, monkeypatch):
+    articles = _articles(7, "Zb")
+    one_by_one = [json.dumps(extractor.extract(a).to_json(), ensure_ascii=False) for a in articles]
+    monkeypatch.setattr(extractor, "zone_size", 3)
+    monkeypatch.setattr(extractor, "batch_size", 2)
+    streamed = [json.dumps(r.to_json(), ensure_ascii=False) for r in extractor.extract_all(articles)]
+    assert streamed == one_by_one
+    assert any(r["facts"] for r in map(json.loads, streamed))
+
+
+def test_words_of_a_streamed_article_do_not_stay_in_the_vocabulary(extractor):
+    streamed = _articles(4, "Zs")
+    results = list(extractor.extract_all(streamed))
+    assert [r.article.id for r in results] == [a.id for a in streamed]
+    assert not any(f"Zs{i:05d}qz" in extractor.nlp.vocab.strings for i in range(4))
+    # outside the stream (one article, no memory zone) the model keeps every new word
+    kept = _articles(1, "Zk")[0]
+    extractor.extract(kept)
+    assert "Zk00000qz" in extractor.nlp.vocab.strings
