@@ -13,6 +13,16 @@ from . import __version__
 from .facts.lexicon import FACT_TYPES
 
 
+# Legal unescaped in JSON strings, but line ends for str.splitlines, JavaScript and others:
+# escaped so that one JSONL record stays one line for every reader.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def jsonl(obj: Any) -> str:
+    """``obj`` as one line of JSON (UTF-8 text kept readable, Unicode line breaks escaped)."""
+    return json.dumps(obj, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
+
+
 def _progress(done: int, errors: int, stream: TextIO = sys.stderr) -> None:
     """One progress line on stderr, rewritten in place when it is a terminal."""
     end = "\r" if stream.isatty() else "\n"
@@ -65,7 +75,7 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int) 
         out = open(output, "w", encoding="utf-8") if output else sys.stdout
         try:
             for result in extractor.extract_all(articles(), on_error=failed):
-                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out.write(jsonl(result.to_json()) + "\n")
                 out.flush()
                 done += 1
                 if progress_every and done % progress_every == 0:
@@ -153,7 +163,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _json_line(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    click.echo(jsonl(obj))
 
 
 def _cell(value: Any) -> str:
