@@ -13,6 +13,16 @@ from . import __version__
 from .facts.lexicon import FACT_TYPES
 
 
+# Legal unescaped in JSON strings, but line ends for str.splitlines, JavaScript and others:
+# escaped so that one JSONL record stays one line for every reader.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def jsonl(obj: Any) -> str:
+    """``obj`` as one line of JSON (UTF-8 text kept readable, Unicode line breaks escaped)."""
+    return json.dumps(obj, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
+
+
 def _progress(done: int, errors: int, stream: TextIO = sys.stderr) -> None:
     """One progress line on stderr, rewritten in place when it is a terminal."""
     end = "\r" if stream.isatty() else "\n"
@@ -73,7 +83,7 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
                     errors += 1
                     click.echo(f"recoupe: error: {result}", err=True)
                     continue
-                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out.write(jsonl(result.to_json()) + "\n")
                 out.flush()
                 done += 1
                 if progress_every and done % progress_every == 0:
@@ -166,7 +176,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _json_line(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    click.echo(jsonl(obj))
 
 
 def _cell(value: Any) -> str:
@@ -230,7 +240,11 @@ def _resolve_actor(store, text: str) -> str:
 @click.option("--db", "db_url", envvar="RECOUPE_DB", help=_DB_HELP)
 @click.option("--progress-every", default=50, show_default=True, help="Report progress every N articles on stderr (0: never).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per article: its id and what happened to it.")
-def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, as_json: bool) -> None:
+@click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extract in this many processes on this machine; this process stores the results in order.")
+@click.option("--cluster", metavar="ADDRESS", help="Extract on the Dask distributed cluster at ADDRESS (tcp://host:8786).")
+def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, as_json: bool,
+           workers: int, cluster: Optional[str]) -> None:
     """Extract articles and store them, their actors, facts and claims (files, folders, or -).
 
     Each article is committed on its own: an interrupted run loses nothing stored, and a
@@ -282,10 +296,34 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
             return
         report(result.article.id, status)
 
+    def extract_elsewhere(todo) -> None:
+        """Results from worker processes or a Dask cluster, stored here in input order."""
+        from .errors import ClusterError
+        from .parallel import connect, extract_results
+
+        target = None
+        try:
+            target = connect(cluster) if cluster else None
+            for result in extract_results(todo, workers=workers, cluster=target):
+                if isinstance(result, InputError):
+                    click.echo(f"recoupe: error: {result}", err=True)
+                    report("", "error", result.origin, result.reason)
+                else:
+                    store_one(result)
+        except ClusterError as exc:
+            store.close()
+            click.echo(f"recoupe: error: {exc}", err=True)
+            sys.exit(2)
+        finally:
+            if target is not None:
+                target.close()
+
     try:
         pending = articles()
         first = next(pending, None)  # load the model only when something needs extracting
-        if first is not None:
+        if first is not None and (workers > 1 or cluster):
+            extract_elsewhere(itertools.chain([first], pending))
+        elif first is not None:
             extractor = Extractor()
             store.gazetteer, store.kb = extractor.gazetteer, extractor.kb  # one copy of each per process
             for result in extractor.extract_all(itertools.chain([first], pending),

@@ -125,3 +125,29 @@ def test_extractor_failure_on_one_article_is_reported_and_the_batch_goes_on(extr
     assert [type(o).__name__ for o in out] == ["ArticleResult", "InputError", "ArticleResult"]
     assert out[1].origin == "b.json" and "règle cassée" in out[1].reason
     assert [o.article.id for o in (out[0], out[2])] == ["a", "c"]
+
+
+def _store_content(db: Path) -> tuple:
+    """Rows of a store that must not depend on how extraction was spread."""
+    from recoupe.store import open_store
+
+    store = open_store(str(db))
+    try:
+        claims = store.claims(limit=500)
+        return store.stats(), sorted(json.dumps(c, sort_keys=True) for c in claims)
+    finally:
+        store.close()
+
+
+def test_ingest_with_workers_and_on_a_cluster_stores_what_one_process_stores(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    alone, spread, remote = tmp_path / "one.db", tmp_path / "workers.db", tmp_path / "cluster.db"
+    assert run(["ingest", str(EXAMPLES), "--db", str(alone), "--progress-every", "0"]).returncode == 0
+    proc = run(["ingest", str(EXAMPLES), "--db", str(spread), "--workers", "2", "--progress-every", "0"])
+    assert proc.returncode == 0, proc.stderr
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        proc = run(["ingest", str(EXAMPLES), "--db", str(remote), "--cluster", cluster.scheduler_address,
+                    "--progress-every", "0"])
+    assert proc.returncode == 0, proc.stderr
+    assert _store_content(spread) == _store_content(alone) == _store_content(remote)

@@ -51,11 +51,13 @@ def request(base: str, path: str, method: str = "GET", body: Optional[bytes] = N
 
 
 def post(base: str, body: bytes, token: str = TOKEN) -> tuple[int, str]:
+    """POST a raw body to /api/articles with the bearer token."""
     return request(base, "/api/articles", "POST", body,
                    {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
 
 
 def free_port() -> int:
+    """A port that was free a moment ago on the loopback interface."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -82,9 +84,11 @@ class Server:
         raise AssertionError("recoupe serve did not start")
 
     def stderr(self) -> str:
+        """What the server wrote on stderr so far."""
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
+        """End the server (SIGTERM) and wait for it."""
         self.proc.terminate()
         self.proc.wait(timeout=60)
 
@@ -110,6 +114,7 @@ def server(sample_db, tmp_path_factory) -> Iterator[Server]:
 
 
 def claim_id(server: Server) -> str:
+    """The id of the first claim the server lists."""
     status, body = request(server.base, "/api/claims?limit=1")
     assert status == 200
     return json.loads(body)["items"][0]["id"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from recoupe.facts.lexicon import FACT_TYPES
@@ -115,6 +115,7 @@ FILES = st.lists(st.tuples(st.sampled_from([".json", ".jsonl", ".txt", ".html"])
 
 @settings(SETTINGS, max_examples=40)
 @given(files=FILES)
+@example(files=[(".txt", f"{SENTENCES[0]}\x85{SENTENCES[1]}\u2028{SENTENCES[2]}".encode())])  # found by this test
 def test_extract_command_on_generated_folders(cli, files):
     """A folder of generated files: each .txt/.html file gives its row or one error line naming
     it, every error names an input of the folder, ids are unique, exit code 1 exactly when
@@ -127,7 +128,9 @@ def test_extract_command_on_generated_folders(cli, files):
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert "Traceback" not in result.stderr
         errors = error_lines(result.stderr)
-        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        lines = result.stdout.split("\n")[:-1]
+        assert result.stdout.splitlines() == lines  # no record cut by a Unicode line break (U+0085, U+2028)
+        rows = [json.loads(line) for line in lines]
         ids = [r["id"] for r in rows]
         for index, (suffix, _) in enumerate(files):
             if suffix in (".txt", ".html"):  # one article per file: its row or its error line

@@ -4,7 +4,8 @@ schema upgrades. SQLite always; PostgreSQL too when $RECOUPE_TEST_PG is set (tes
 The fault test ingests 1,000 generated articles in a subprocess, kills it with SIGKILL at
 random points five times in a row, reruns it to the end, and compares the store with a clean
 ingest of the same file: same articles, facts and claims, no duplicates, no orphan rows.
-It prints its kill points and outcomes (``pytest -s`` shows them).
+It prints its kill points and outcomes (``pytest -s`` shows them); RECOUPE_FAULT_SEED=N
+replays the kill points of a printed seed.
 
 Notes for the store's owner (found here, fixed small and local in recoupe/store/schema.py):
 - opening another program's SQLite file (tables, no ``schema_version``) created recoupe's
@@ -73,6 +74,7 @@ SNAPSHOT = {
 
 
 def run(args, stdin: bytes = b"", timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess."""
     return subprocess.run(RECOUPE + [str(a) for a in args], input=stdin, capture_output=True, timeout=timeout)
 
 
@@ -90,8 +92,7 @@ def generate_articles(path: Path, n: int = N_ARTICLES, seed: int = 6) -> None:
         if rows and rng.random() < 0.1:
             text = rng.choice(rows)["text"]
         else:
-            start = rng.randrange(len(sentences))
-            text = sentences[start]
+            text = rng.choice(sentences)
         outlet = rng.choice(OUTLETS)
         date = f"20{rng.randint(19, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         rows.append({"id": f"{outlet.split('.')[0]}-{i:04d}", "url": f"https://www.{outlet}/afrique/{i}",
@@ -101,6 +102,7 @@ def generate_articles(path: Path, n: int = N_ARTICLES, seed: int = 6) -> None:
 
 
 def orphan_counts(store) -> dict[str, int]:
+    """How many rows of each kind point at nothing."""
     return {name: int(store.db.scalar(sql)) for name, sql in ORPHANS.items()}
 
 
@@ -224,6 +226,7 @@ def with_migration(tmp_path: Path, monkeypatch, sql: str) -> None:
 
 
 def columns(store) -> set[str]:
+    """The columns of the articles table (of its first row; the tests store some)."""
     row = store.db.row("SELECT * FROM articles LIMIT 1")
     return set(row or {})
 
