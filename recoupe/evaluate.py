@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .facts.lexicon import SYMMETRIC
+from .jsonl import jsonl
 
 LEADING = ("le ", "la ", "les ", "l'", "the ", "du ", "des ", "de ")
 ATTRIBUTES = ("modality", "speaker", "when", "quantity", "place")
@@ -222,7 +223,7 @@ def evaluate_paths(gold_dir: str, articles: str, output: Optional[str] = None) -
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             for value in outputs.values():
-                fh.write(json.dumps(value, ensure_ascii=False) + "\n")
+                fh.write(jsonl(value) + "\n")
     return score(load_golds(gold_dir), outputs).as_dict()
 
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import IO, Any, Callable, Iterator, Optional
 
 from recoupe.facts.lexicon import SYMMETRIC
+from recoupe.jsonl import jsonl
 
 from .queries import MODALITIES
 from .store import Store
@@ -48,7 +49,7 @@ def _jsonl(store: Store, out: IO, progress: Callable[[int], None]) -> int:
     n = 0
     for claim in _counted(store.all_claims(), progress):
         claim["evidence"] = store.evidence(claim["id"])
-        out.write(json.dumps(claim, ensure_ascii=False) + "\n")
+        out.write(jsonl(claim) + "\n")
         n += 1
     return n
 
