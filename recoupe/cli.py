@@ -49,6 +49,7 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
     from .ingest import read_articles
     from .model import InputError
     from .parallel import connect, extract_results
+    from .pipeline import Extractor
 
     try:  # before any input is read: a wrong address is the user's first thing to fix
         target = connect(cluster) if cluster else None
@@ -70,7 +71,8 @@ def extract(paths: tuple[str, ...], output: Optional[str], progress_every: int, 
     try:
         out = open(output, "w", encoding="utf-8") if output else sys.stdout
         try:
-            for result in extract_results(articles(), workers=workers, cluster=target):
+            local = Extractor() if workers == 1 and target is None else None  # this process's own
+            for result in extract_results(articles(), workers=workers, cluster=target, extractor=local):
                 if isinstance(result, InputError):
                     errors += 1
                     click.echo(f"recoupe: error: {result}", err=True)
