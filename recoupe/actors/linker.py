@@ -189,11 +189,12 @@ class Linker:
         mentions: list[ActorMention] = []
         media: dict[int, str] = {}
         matches = [m for m in self.actor_forms.find(doc) if m.start not in clutter]
+        text = doc.text  # a property that joins every token: read it once
         name_spans = {i for m in matches for i in range(m.start, m.end)
                       if any(kind == "name" for _, kind in m.payloads)}
         for match in matches:
             span = doc[match.start:match.end]
-            if _acronym_in_capitals(span):
+            if _acronym_in_capitals(span, text):
                 continue  # "UN ACCORD SIGNÉ À BAMAKO": a French word, not the United Nations
             by_kind = {kind: actor_id for actor_id, kind in reversed(match.payloads)}
             if "media" in by_kind:
@@ -356,11 +357,10 @@ class Linker:
         return None
 
 
-def _acronym_in_capitals(span: Span) -> bool:
-    """A short all-capital match on a line written all in capitals (a headline)."""
+def _acronym_in_capitals(span: Span, text: str) -> bool:
+    """A short all-capital match on a line of ``text`` written all in capitals (a headline)."""
     if len(span.text) > 3 or not span.text.isupper():
         return False
-    text = span.doc.text
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     line = text[start:end if end >= 0 else len(text)]

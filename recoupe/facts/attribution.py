@@ -46,7 +46,8 @@ class Attributor:
         self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p}
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
-        self.quotes = _quote_spans(self.doc.text, lexicon["quote_pairs"])
+        self.text = self.doc.text  # a property that joins every token: read it once
+        self.quotes = _quote_spans(self.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
         self.quote_speakers = {q: self._quote_speaker(q) for q in self.quotes}
 
@@ -162,7 +163,7 @@ class Attributor:
         colon, a comma or the start of the sentence."""
         if q_start <= sent.start_char:
             return False
-        before = self.doc.text[sent.start_char:q_start].rstrip()
+        before = self.text[sent.start_char:q_start].rstrip()
         return bool(before) and before[-1] not in ":,;.!?—–-(«\"“"
 
     def _quote_speaker(self, quote: tuple[int, int]) -> Optional[str]:
@@ -185,7 +186,7 @@ class Attributor:
         if verb.head.i >= verb.i and verb.dep_ != "ROOT":
             return False
         first = min([c.i for c in verb.children if c.dep_.startswith("aux")] + [verb.i])
-        before = verb.doc[first - 1] if first > verb.sent.start else None
+        before = verb.doc[first - 1] if first > 0 and not verb.doc[first].is_sent_start else None
         return before is not None and before.text in (",", "»", "”", '"') and \
             not any(c.dep_ in ("ccomp", "obj") and c.i < verb.i for c in verb.children)
 

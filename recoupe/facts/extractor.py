@@ -502,7 +502,7 @@ def _time_nouns() -> frozenset[str]:
 
 def _dateline(expr: TimeExpr, sent: Span) -> bool:
     """ "Pau, 14 janvier 2020 – ...": the date of the dispatch, not of what it reports."""
-    rest = sent.doc.text[expr.end:expr.end + 4].lstrip()
+    rest = sent.text[expr.end - sent.start_char:expr.end - sent.start_char + 4].lstrip()
     return expr.start - sent.start_char < 40 and rest[:1] in ("–", "—", "-")
 
 

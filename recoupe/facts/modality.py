@@ -48,7 +48,7 @@ class ModalityReader:
         text = fold(sent.text)
         if self._negated(trigger, chain, text):
             return "negated"
-        if self._hypothetical(trigger, chain, text):
+        if self._hypothetical(trigger, chain, text, sent):
             return "hypothetical"
         if self._hedged(trigger, chain, text):
             return "hedged"
@@ -75,7 +75,7 @@ class ModalityReader:
                     break
         return chain
 
-    def _future_phrase_in_clause(self, chain: list[Token]) -> bool:
+    def _future_phrase_in_clause(self, chain: list[Token], sent: Span) -> bool:
         """Whether a future phrase ("d'ici la fin de l'année") begins in the clause of the chain's
         first verb, not in one of its subordinate clauses."""
         verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), chain[-1])
@@ -87,7 +87,6 @@ class ModalityReader:
                 token = token.head
             return False
 
-        sent = verb.sent
         text = fold(sent.text)
         for phrase in self.future_phrases:
             at = text.find(phrase)
@@ -132,7 +131,7 @@ class ModalityReader:
                     return True
         return any(fold(t.lemma_) in self.neg_verbs | self.neg_nouns for t in chain[1:])
 
-    def _hypothetical(self, trigger: Token, chain: list[Token], text: str) -> bool:
+    def _hypothetical(self, trigger: Token, chain: list[Token], text: str, sent: Span) -> bool:
         for token in self._with_aux(chain):
             morph = token.morph
             if "Fut" in morph.get("Tense") and token.pos_ in ("VERB", "AUX"):
@@ -151,14 +150,14 @@ class ModalityReader:
                 return True
             if any(c.dep_ == "amod" and fold(c.lemma_) in self.hyp_adjs for c in token.children) and token.pos_ == "NOUN":
                 return True
-        before = trigger.doc[trigger.i - 1] if trigger.i > trigger.sent.start else None
+        before = trigger.doc[trigger.i - 1] if trigger.i > sent.start else None
         if trigger.pos_ == "NOUN" and before is not None and fold(before.lemma_) in self.hyp_adjs:
             return True  # "un potentiel déploiement", "une éventuelle intervention", however parsed
         if any(t.lower_ in self.conditional_marks and t.pos_ == "SCONJ"
-               for t in trigger.doc[max(trigger.sent.start, trigger.i - 6):trigger.i]):
+               for t in trigger.doc[max(sent.start, trigger.i - 6):trigger.i]):
             return True  # the parser often hangs "si" on the subject rather than on the verb
         # "d'ici la fin de l'année" makes future what its own clause says, not the whole sentence
-        return trigger.pos_ in ("VERB", "NOUN") and self._future_phrase_in_clause(chain)
+        return trigger.pos_ in ("VERB", "NOUN") and self._future_phrase_in_clause(chain, sent)
 
     def _hedged(self, trigger: Token, chain: list[Token], text: str) -> bool:
         if any(p in text for p in self.hedge_phrases):
