@@ -9,7 +9,7 @@
    that count;
 2. peak memory of each, and of recoupe at two corpus sizes (flat: the larger within 10%);
 3. ingest rate into SQLite and PostgreSQL, and API latency (p50, p95) on a store of 100,000
-   generated articles: hooks, skipped until the store and the API are in this branch.
+   generated articles: hooks, not written yet (issue 5).
 
 Every measurement runs in its own process (bench/measure.py), so that peak memories do not
 pollute each other.  Timings are seconds of wall time after a warm-up share of the articles
@@ -19,7 +19,6 @@ workers) are given beside: on a shared machine they say what the work costs.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -99,37 +98,27 @@ def memory(sizes: list[int], folder: Path, log) -> dict:
     return {"peak_rss_mb": peaks, "growth": round(peaks[large] / peaks[small] - 1, 4)}
 
 
-# -- hooks for the store and the API (not in this branch yet) ------------------------
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
+# -- hooks for the store and the API (issue 5: not written yet) -----------------------
 
 def ingest_rate(backend: str, corpus: Path) -> dict:
     """Articles/s of `recoupe ingest` into ``backend`` (sqlite or postgresql).
 
-    TODO(store): when `recoupe ingest` lands, time `recoupe ingest CORPUS --db <a fresh SQLite
+    TODO: time `recoupe ingest CORPUS --db <a fresh SQLite
     file | a scratch PostgreSQL database>` after a warm-up share (as measure.py does), in its own
     process, and return {"articles_per_s", "peak_rss_mb"}; it should read the same generated
     corpus, so that the rate compares with extraction's."""
-    if not _has("recoupe.store"):
-        return {"skipped": "recoupe ingest (recoupe.store) is not in this branch yet"}
-    return {"skipped": f"TODO: ingest benchmark into {backend} not written yet"}
+    return {"skipped": f"not written yet: time `recoupe ingest` into {backend} (issue 5)"}
 
 
 def api_latency(articles: int = 100_000) -> dict:
     """p50 and p95 latency of the REST API on a store of ``articles`` generated articles.
 
-    TODO(api): build the store once from corpus.generated(articles) (varied dates, outlets; the
+    TODO: build the store once from corpus.generated(articles) (varied dates, outlets; the
     actors come with the sample texts), start the API on 127.0.0.1, then time a bounded number of
     requests (say 1,000 each) for an actor's profile and for filtered claims (type, actor, date
     range), and return {"profile": {"p50_ms", "p95_ms"}, "claims": {...}}; the target is
     p95 <= 100 ms."""
-    if not _has("recoupe.api"):
-        return {"skipped": "the REST API (recoupe.api) is not in this branch yet"}
-    return {"skipped": f"TODO: API latency benchmark on {articles:,} articles not written yet"}
+    return {"skipped": f"not written yet: `recoupe serve` latency on {articles:,} generated articles (issue 5)"}
 
 
 # -- report ------------------------------------------------------------------------
