@@ -102,13 +102,16 @@ class VerbClasses:
     support_verbs: frozenset[str]
     event_nouns: frozenset[str]
     etre_verbs: frozenset[str]
+    copular_verbs: frozenset[str]
+    alongside_nouns: frozenset[str]  # lowercase, not folded
 
     @classmethod
     def from_data(cls, data: dict) -> "VerbClasses":
         def folded(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in data[key])
         return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"),
-                   folded("etre_verbs"))
+                   folded("etre_verbs"), folded("copular_verbs"),
+                   frozenset(w.lower() for w in data["alongside_nouns"]))
 
 
 @lru_cache(maxsize=1)

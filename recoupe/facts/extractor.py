@@ -41,9 +41,7 @@ UNITS_FOR = {
     "reject": {"troops"},
 }
 REGION_KINDS = {"region", "area"}
-COPULAR_VERBS = {"devenir", "rester", "demeurer", "redevenir", "sembler", "paraitre", "become", "remain"}
-NEVER_SOURCES = {"civilians"}
-ALONGSIDE = {"côté", "alongside"}  # "aux côtés de" (not folded: "Côte d'Ivoire" is no side)  # victims, never the side that acts
+NEVER_SOURCES = {"civilians"}  # the generic victims (ONTOLOGY.md), never the side that acts
 
 
 class FactExtractor:
@@ -341,7 +339,7 @@ class FactExtractor:
         opposed: list[str] = []
         for head in heads:
             for side in head.children:
-                if side.dep_ not in ("obl", "obl:mod", "obl:arg", "nmod") or side.lemma_.lower() not in ALONGSIDE:
+                if side.dep_ not in ("obl", "obl:mod", "obl:arg", "nmod") or side.lemma_.lower() not in reader.verbs.alongside_nouns:
                     continue
                 for child in side.children:
                     if child.dep_ != "nmod":
@@ -355,7 +353,7 @@ class FactExtractor:
         """The subject of a predicate nominal ("X est l'allié de Y", "X est devenu le partenaire de Y")."""
         if any(c.dep_ == "cop" for c in noun.children):
             clause = noun
-        elif noun.dep_ == "xcomp" and fold(noun.head.lemma_) in COPULAR_VERBS:
+        elif noun.dep_ == "xcomp" and fold(noun.head.lemma_) in reader.verbs.copular_verbs:
             clause = noun.head
         else:
             return []
