@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .facts.lexicon import FACT_TYPES
+from .errors import one_line, reason_of
 from .jsonl import jsonl
 
 
@@ -277,7 +278,7 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
                 yield item
 
     def failed(article, what: str, exc: Exception) -> None:
-        reason = f"{what} ({' '.join(f'{type(exc).__name__}: {exc}'.split())[:200]})"
+        reason = f"{what} ({reason_of(exc)})"
         click.echo(f"recoupe: error: {article.origin or article.id}: {reason}", err=True)
         report(article.id, "error", article.origin, reason)
 
@@ -323,12 +324,10 @@ def ingest(paths: tuple[str, ...], db_url: Optional[str], progress_every: int, a
             for result in extractor.extract_all(itertools.chain([first], pending),
                                                 on_error=lambda a, exc: failed(a, "extraction failed", exc)):
                 store_one(result)
-    except OSError as exc:
-        if exc.errno == errno.EPIPE:
-            raise  # the reader went away (| head): click ends quietly
-        _fail(f"{store.location}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
     except Exception as exc:  # noqa: BLE001 - the store itself failed (server gone): one line
-        _fail(f"{store.location}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            raise  # the reader went away (| head): click ends quietly
+        _fail(f"{store.location}: {type(exc).__name__}: {one_line(str(exc), 300)}")
     finally:
         store.close()
     summary = (f"recoupe: ingest: {counts['added']} added, {counts['skipped']} skipped, "

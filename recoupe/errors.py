@@ -1,6 +1,17 @@
 """Named exceptions with codes, so users can search for them."""
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """Collapse whitespace (newlines included) and cut ``text`` to at most ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def reason_of(exc: BaseException, limit: int = 200) -> str:
+    """ "IndexError: list index out of range", on one line."""
+    return one_line(f"{type(exc).__name__}: {exc}", limit)
+
+
 class RecoupeError(Exception):
     """Base of recoupe's own errors; ``str()`` is a one-line message with a code."""
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .actors.kb import KnowledgeBase
 from .actors.linker import Linker
+from .errors import reason_of
 from .facts import FactExtractor, load_lexicon
 from .model import Article, ArticleResult, InputError, Mention
 from .nlp import load_pipeline
@@ -104,5 +105,4 @@ def _mentions(linked) -> list[Mention]:
 def failure(article: Article, exc: BaseException) -> InputError:
     """The one-line error of an article that could not be extracted."""
     origin = article.origin or article.id
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]  # one line, whatever the message
-    return InputError(origin, f"extraction failed ({reason})")
+    return InputError(origin, f"extraction failed ({reason_of(exc)})")

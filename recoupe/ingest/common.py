@@ -4,13 +4,12 @@ from __future__ import annotations
 import logging
 import re
 
+from recoupe.errors import one_line
 from recoupe.model import InputError
 
 LOGGER = logging.getLogger(__name__)
 
-_SPACES = re.compile(r"\s+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_MAX_REASON = 200
 
 
 class Rejected(Exception):
@@ -19,12 +18,6 @@ class Rejected(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def one_line(text: str, limit: int = _MAX_REASON) -> str:
-    """Collapse whitespace (newlines included) and cut ``text`` to at most ``limit`` characters."""
-    flat = _SPACES.sub(" ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def quote(value: object, limit: int = 40) -> str:

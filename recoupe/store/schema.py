@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from recoupe.errors import StoreError
+from recoupe.errors import StoreError, one_line
 
 from .db import Database
 
@@ -98,9 +98,8 @@ def migrate(db: Database) -> int:
             try:
                 db.script(path.read_text(encoding="utf-8"))
             except Exception as exc:  # the transaction rolls back: the store stays as it was
-                reason = " ".join(str(exc).split())[:200]
                 raise StoreError(f"{db.location}: upgrade to schema version {number} ({path.name}) failed: "
-                                 f"{reason}; the store is unchanged, still at version {version}: "
+                                 f"{one_line(str(exc))}; the store is unchanged, still at version {version}: "
                                  "keep using the recoupe that wrote it, or restore a backup") from exc
             db.execute("INSERT INTO schema_version (version, applied_at, checksum) VALUES (?, ?, ?)",
                        (number, datetime.now(timezone.utc).isoformat(timespec="seconds"), checksum(path)))
