@@ -473,7 +473,8 @@ class FactExtractor:
 def _attachment(trigger: Token, expr: TimeExpr, sent: Span) -> int:
     """How a time expression hangs on a trigger: 0 in its clause, 1 elsewhere in the sentence,
     2 when it dates a noun phrase ("l'accord de 2012", "la crise de 2012")."""
-    inside = [t for t in sent if expr.start <= t.idx < expr.end]
+    span = sent.doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    inside = list(span) if span is not None else []
     if not inside:
         return 1
     own = {trigger.i, _clause_head(trigger).i}

@@ -75,7 +75,7 @@ class ModalityReader:
                     break
         return chain
 
-    def _future_phrase_in_clause(self, chain: list[Token], sent: Span) -> bool:
+    def _future_phrase_in_clause(self, chain: list[Token], sent: Span, text: str) -> bool:
         """Whether a future phrase ("d'ici la fin de l'année") begins in the clause of the chain's
         first verb, not in one of its subordinate clauses."""
         verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), chain[-1])
@@ -87,7 +87,6 @@ class ModalityReader:
                 token = token.head
             return False
 
-        text = fold(sent.text)
         for phrase in self.future_phrases:
             at = text.find(phrase)
             while at >= 0:
@@ -157,7 +156,7 @@ class ModalityReader:
                for t in trigger.doc[max(sent.start, trigger.i - 6):trigger.i]):
             return True  # the parser often hangs "si" on the subject rather than on the verb
         # "d'ici la fin de l'année" makes future what its own clause says, not the whole sentence
-        return trigger.pos_ in ("VERB", "NOUN") and self._future_phrase_in_clause(chain, sent)
+        return trigger.pos_ in ("VERB", "NOUN") and self._future_phrase_in_clause(chain, sent, text)
 
     def _hedged(self, trigger: Token, chain: list[Token], text: str) -> bool:
         if any(p in text for p in self.hedge_phrases):

@@ -176,10 +176,10 @@ def _mentions_killing(sent: Span, char: int) -> bool:
     not a headcount.  Read from the unit noun's own verb or participle, so that "1.700 militaires,
     qui ont perdu huit des leurs" stays a headcount."""
     t = _tables()
-    units = [tok for tok in sent if tok.idx < char <= tok.idx + len(tok.text)]
-    if not units:
+    span = sent.doc.char_span(char - 1, char, alignment_mode="expand")  # the token that ends at ``char``
+    if span is None or not len(span):
         return False
-    unit = units[0]
+    unit = span[0]
 
     def killing(tok) -> bool:
         return fold(tok.lemma_) in t["killing"] or fold(tok.text) in t["killing"]
