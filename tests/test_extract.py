@@ -236,3 +236,26 @@ def test_words_quoted_inside_the_articles_own_sentence_stay_asserted(extractor):
     result, _ = facts_of(extractor, text)
     fight = find(result, "fight")
     assert fight is not None and fight.modality == "asserted" and fight.speaker is None
+
+
+def test_attacking_a_military_camp_hits_the_army_of_its_country(extractor):
+    text = ("L'armée malienne a renforcé ses positions dans le centre. "
+            "Mardi, le JNIM a attaqué le camp militaire de Diafarabé, au Mali.")
+    result, _ = facts_of(extractor, text)
+    assert find(result, "fight", "jnim", "fama") is not None
+
+
+def test_an_attack_on_a_town_hits_its_country_and_a_claimed_attack_has_its_claimant(extractor):
+    result, _ = facts_of(extractor, "Les jihadistes s'en sont pris à Tombouctou samedi.")
+    assert find(result, "fight", "jihadists", "mali") is not None
+    result, _ = facts_of(extractor, "Une embuscade revendiquée par l'EIGS contre une patrouille "
+                                    "de l'armée nigérienne a fait six morts.")
+    assert find(result, "fight", "isgs", "niger-army") is not None
+
+
+def test_an_offensive_towards_a_stronghold_named_later_fights_its_holder(extractor):
+    text = ("L'offensive des FAMa vers Anéfis a repris lundi. "
+            "Elles sont entrées mardi dans Anéfis, bastion des rebelles du CSP-DPA.")
+    result, _ = facts_of(extractor, text, "2023-10-12")
+    assert find(result, "fight", "fama", "csp-dpa") is not None
+    assert find(result, "capture", "fama", "csp-dpa") is not None

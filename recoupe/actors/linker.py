@@ -70,6 +70,7 @@ class LinkedArticle:
     clutter: set[int]
     bodies: dict[str, str] = field(default_factory=dict)  # person id -> the body they act for
     host: Optional[str] = None  # the country where the article's events happen
+    armies: dict[str, str] = field(default_factory=dict)  # state id -> its national army's id (KB)
     token_mention: dict[int, ActorMention] = field(default_factory=dict)
     token_place: dict[int, PlaceMention] = field(default_factory=dict)
 
@@ -130,7 +131,8 @@ class Linker:
             mentions += self._host_government(doc, clutter, taken, host)
         mentions.sort(key=lambda m: m.start)
         actors, bodies = self._actors(doc, mentions, article.date)
-        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies, host=host)
+        armies = {a.id: self.kb.army_of(a.id) for a in actors.values() if a.type == "state" and self.kb.army_of(a.id)}
+        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies, host=host, armies=armies)
 
     # -- the host country ----------------------------------------------------
     def _host(self, mentions: list[ActorMention], places: list[PlaceMention]) -> Optional[str]:

@@ -129,6 +129,7 @@ class ArgumentReader:
         self.doc = linked.doc
         self.previous_subject: Optional[list[str]] = None
         self.deployed_to: dict[str, str] = {}  # where each actor was last said to deploy
+        self.holders: dict[str, list[str]] = {}  # place name -> the groups said to hold it
         self.anaphora, self.verbs = _lexicons()
         self._sent_starts = [s.start for s in linked.doc.sents]
 

@@ -58,6 +58,9 @@ class FactExtractor:
         reader = ArgumentReader(linked)
         host = linked.host
         facts: list[Fact] = []
+        for sent in linked.doc.sents:  # the article's strongholds first: "fief" may come late
+            for name, holders in self._strongholds(sent, reader).items():
+                reader.holders.setdefault(name, holders)
         for sent in linked.doc.sents:
             if all(t.i in linked.clutter or t.is_space for t in sent):
                 continue
@@ -302,6 +305,10 @@ class FactExtractor:
             sides = [a for c in reader.complements(noun.head, {"entre", "between"}) for a in reader.actors_of(c)]
             sources, targets = sides[:1], sides[1:]
         if not sources:
+            # "une attaque revendiquée par l'EIGS": the agent of a participle on the event noun
+            sources = [a for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"
+                       for g in c.children if g.dep_ == "obl:agent" for a in reader.actors_of(g)]
+        if not sources:
             sources = reader.governing_subject(noun)
             if trigger.inverse:
                 sources, targets = targets, sources
@@ -315,20 +322,27 @@ class FactExtractor:
 
     def _place_holders(self, sent: Span, reader: ArgumentReader, args: Arguments) -> list[str]:
         """Armed groups named as holding a place of the sentence ("Kidal, fief du CSP-DPA")."""
+        return [h for holders in self._strongholds(sent, reader).values() for h in holders if h not in args.sources]
+
+    def _strongholds(self, sent: Span, reader: ArgumentReader) -> dict[str, list[str]]:
+        """Place name -> the armed groups the sentence says hold it ("Kidal, fief du CSP-DPA")."""
         strongholds = self.lex.themes["stronghold"].lemmas
-        holders: list[str] = []
+        found: dict[str, list[str]] = {}
         for token in sent:
-            if token.i not in reader.linked.token_place:
+            place = reader.linked.token_place.get(token.i)
+            if place is None:
                 continue
-            # the apposition "fief de X", wherever the parser hangs it
-            after = [t for t in token.doc[token.i + 1:min(sent.end, token.i + 4)] if fold(t.lemma_) in strongholds]
-            for child in [c for c in token.children if c.dep_ == "appos"] + after[:1]:
+            # the apposition "fief de X", wherever the parser hangs it ("la ville de Kidal (nord), fief")
+            after = [t for t in token.doc[token.i + 1:min(sent.end, token.i + 6)] if fold(t.lemma_) in strongholds]
+            heads = [token] + ([token.head] if token.dep_ == "nmod" and token.head.i < token.i else [])
+            for child in [c for h in heads for c in h.children if c.dep_ == "appos"] + after[:1]:
                 for sub in child.subtree:
                     mention = reader.linked.token_mention.get(sub.i)
                     actor = reader.linked.actors.get(mention.actor_id) if mention else None
-                    if actor and actor.type == "group" and actor.id not in args.sources and actor.id not in holders:
+                    holders = found.setdefault(place.name, [])
+                    if actor and actor.type == "group" and actor.id not in holders:
                         holders.append(actor.id)
-        return holders
+        return {name: holders for name, holders in found.items() if holders}
 
     @staticmethod
     def _allies(token: Token, reader: ArgumentReader) -> tuple[list[str], list[str]]:
@@ -374,6 +388,56 @@ class FactExtractor:
                 return [body] if body else []
         return []
 
+    @staticmethod
+    def _known_holders(token: Token, reader: ArgumentReader, args: Arguments) -> list[str]:
+        """The holders an earlier sentence gave the place taken ("Kidal, fief du CSP-DPA" before
+        "l'armée est entrée dans Kidal")."""
+        names = [args.place] if args.place else []
+        names += [p.name for p in reader.linked.places if p.start <= token.i + 12 and p.end >= token.i - 12]
+        for name in names:
+            holders = [h for h in reader.holders.get(name, []) if h not in args.sources]
+            if holders:
+                return holders
+        return []
+
+    def _attacked_side(self, token: Token, reader: ArgumentReader, args: Arguments, host: Optional[str]) -> list[str]:
+        """Whom an attack on a place hits: the group holding it, the army of a military site's
+        country ("a attaqué le camp militaire de Boulkessi"), else the place's country
+        ("s'en sont pris à Gao")."""
+        sites = self.lex.themes["military_site"].lemmas
+        for comp in self._attacked_complements(token):
+            actors = [a for a in reader.actors_of(comp) if a not in args.sources]
+            if actors:
+                return actors
+            states, place = reader.location(comp)
+            holders = [h for h in reader.holders.get(place.name, []) if h not in args.sources] if place else []
+            if holders:
+                return holders
+            country = next((s for s in states if s not in args.sources), None) or (place.country if place else None)
+            military = any(fold(t.lemma_) in sites for t in comp.subtree)
+            if country is None and military and place is None:
+                country = host
+            if country is None or any(country == s or _same_side(s, country, reader.linked) for s in args.sources):
+                continue  # the army fighting in its own country does not attack it
+            army = _army_of(country, reader.linked) if military else None
+            return [army] if army and army not in args.sources else [country]
+        return []
+
+    @staticmethod
+    def _attacked_complements(token: Token) -> list[Token]:
+        """The object of an attack verb, or what an attack noun is against or on."""
+        marks = {"contre", "sur", "à", "au", "aux", "vers", "against", "on"}
+        comps = [c for c in token.children if c.dep_ == "obj" and token.pos_ in ("VERB", "AUX")]
+        comps += [c for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod", "nmod") and _case(c) & marks]
+        # "une attaque revendiquée par l'EIGS contre le camp": the parser often hangs "contre" lower
+        comps += [g for c in token.children if c.dep_ in ("acl", "nmod") for g in c.subtree
+                  if g.dep_ in ("nmod", "obl", "obl:mod") and _case(g) & {"contre", "against"} and g not in comps]
+        if not comps and token.pos_ in ("NOUN", "PROPN"):
+            # "une embuscade revendiquée par X contre une patrouille ...", however it is parsed
+            comps = [t for t in token.doc[token.i + 1:min(token.sent.end, token.i + 8)]
+                     if t.pos_ in ("NOUN", "PROPN") and _case(t) & {"contre", "against"}][:1]
+        return comps
+
     def _civilian_victims(self, token: Token) -> bool:
         """ "des civils ont été tués", "tué 200 personnes": violence against civilians."""
         victims = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
@@ -416,9 +480,14 @@ class FactExtractor:
         if args.targets:
             return
         if trigger.type == "capture":
-            holders = self._place_holders(sent, reader, args)
+            holders = self._place_holders(sent, reader, args) or self._known_holders(token, reader, args)
             if holders:
                 args.targets += holders  # "Kidal, fief des rebelles du CSP-DPA": taken from them
+                return
+        if trigger.type == "fight":
+            head = token.head if trigger.section == "phrases" and token.pos_ not in ("VERB", "AUX") else token
+            args.targets += self._attacked_side(head, reader, args, host)
+            if args.targets or token.pos_ in ("NOUN", "PROPN"):
                 return
         if trigger.type in ("deploy", "withdraw", "capture"):
             comps = [t for t in sent if t.i in reader.linked.token_place or (
@@ -521,6 +590,13 @@ def _phrase_tokens(start: Token, length: int) -> list[Token]:
 def _same_side(a: str, b: str, linked: LinkedArticle) -> bool:
     """Whether one actor is part of, or affiliated with, the other (Barkhane and France)."""
     return b in _parents(a, linked) or a in _parents(b, linked)
+
+
+def _army_of(state: str, linked: LinkedArticle) -> Optional[str]:
+    """The state's national army, when the article names it (FAMa for Mali): an attack on a
+    military camp hits the army, but an army the article never names is not guessed."""
+    army = linked.armies.get(state)
+    return army if army in linked.actors else None
 
 
 def _parents(actor_id: str, linked: LinkedArticle) -> set[str]:
