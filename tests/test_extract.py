@@ -259,3 +259,19 @@ def test_an_offensive_towards_a_stronghold_named_later_fights_its_holder(extract
     result, _ = facts_of(extractor, text, "2023-10-12")
     assert find(result, "fight", "fama", "csp-dpa") is not None
     assert find(result, "capture", "fama", "csp-dpa") is not None
+
+
+def test_the_title_in_the_sentence_says_whom_a_person_acts_for(extractor):
+    # Philippe Lavigne later served NATO; here, with no date, "le général français" is France
+    text = "Le général français Philippe Lavigne a demandé à la NSPA de prendre en charge l'armement de Takuba."
+    result = extractor.extract(Article(id="t", text=text, date=None, lang="fr"))
+    assert find(result, "request", "france", "nspa") is not None
+    assert find(result, "support", "nspa", "takuba") is not None
+
+
+def test_a_reflexive_subject_acts_whatever_the_parse_calls_the_pronoun(extractor):
+    text = ("Le JNIM a revendiqué dimanche une attaque au Mali. "
+            "Le lendemain, le groupe s'en est pris à Gao, selon l'AFP.")
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "fight", "jnim", "mali")
+    assert fact is not None and fact.place == "Gao"

@@ -321,7 +321,10 @@ class Linker:
             if name and name not in actor.names:
                 actor.names.append(name)
             if actor.type == "person" and mention.actor_id not in bodies:
-                body = actor.affiliated_with or self._context_affiliation(doc, mention)
+                # the title the article gives ("le général français X") says whom the person acts
+                # for here, better than the base's role at a date the article may not give
+                body = self._context_affiliation(doc, mention, title_only=True) or actor.affiliated_with \
+                    or self._context_affiliation(doc, mention)
                 if body:
                     bodies[mention.actor_id] = body
                     actor.affiliated_with = actor.affiliated_with or body
@@ -342,10 +345,13 @@ class Linker:
                 actor.affiliated_with = role.org or entry.affiliated_with
         return actor
 
-    def _context_affiliation(self, doc: Doc, mention: ActorMention) -> Optional[str]:
-        """The body an unknown person speaks for, from the title around the name."""
+    def _context_affiliation(self, doc: Doc, mention: ActorMention, title_only: bool = False) -> Optional[str]:
+        """The body a person speaks for, from the title around the name ("le général français X",
+        "X, ministre malien"); with ``title_only`` False, also from the clause the name is the
+        subject of (for persons the base does not know)."""
         root = doc[mention.start:mention.end].root
-        neighbours = [root.head] if root.dep_ in ("appos", "flat:name", "nmod", "nsubj") else []
+        heads = ("appos", "flat:name", "nmod") if title_only else ("appos", "flat:name", "nmod", "nsubj")
+        neighbours = [root.head] if root.dep_ in heads else []
         neighbours += [c for c in root.children if c.dep_ in ("appos", "nmod", "amod")]
         for token in neighbours:
             for sub in token.subtree:

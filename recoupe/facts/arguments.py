@@ -28,6 +28,7 @@ TARGET_CASES = {"à", "au", "aux", "avec", "contre", "envers", "face", "vers", "
                 "auprès", "to", "with", "against", "on", "toward", "towards", "between", "chez"}
 RECIPIENT_CASES = {"à", "au", "aux", "pour", "to", "for", "auprès"}
 LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "in", "to", "into", "at"}
+GENITIVE_CASES = {"de", "du", "des", "d'", "d’", "of"}
 FROM_CASES = {"de", "du", "des", "d'", "d’", "hors", "from", "out"}
 PARTNER_CASES = {"avec", "entre", "with", "between", "et"}
 RELATIVE = {"qui", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "lesquelles", "dont", "which", "who", "that"}
@@ -83,8 +84,11 @@ class Anaphora:
         dets = [c for c in token.children if c.dep_ == "det"]
         if not dets or not any(fold(d.text) in self.determiners for d in dets):
             return None
-        if any(c.dep_ in ("nmod", "appos", "acl:relcl") and fold(c.lemma_) not in self.kept for c in token.children):
-            return None  # "la mission de l'ONU", "le groupe qui...": a new description, not a reference
+        if any(c.dep_ in ("nmod", "appos", "acl:relcl") and fold(c.lemma_) not in self.kept
+               and not (c.dep_ == "nmod" and _case(c) and not _case(c) & GENITIVE_CASES) for c in token.children):
+            # "la mission de l'ONU", "le groupe qui...": a new description, not a reference; but
+            # "ce groupe contre le camp" is the parser hanging the attack's target on the group
+            return None
         count = 1
         for c in token.children:
             if c.dep_ == "nummod" and fold(c.text) in self.numbers:
@@ -295,7 +299,8 @@ class ArgumentReader:
         """Who acts: the subject, the agent of a passive, or the subject inherited from a governing verb."""
         children = list(verb.children)
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
-        middle = any(c.dep_ in ("expl:pass", "expl:comp") and fold(c.text) in ("se", "s'", "s’") for c in children)
+        # the reflexive, whatever the parser calls it ("s'en est pris" may get "mark")
+        middle = any(c.pos_ == "PRON" and fold(c.text) in ("se", "s'", "s’") for c in children)
         middle = middle or fold(verb.lemma_) in self.verbs.etre_verbs  # "ils sont entrés": not a passive
         if passive and middle:  # "les relations se sont dégradées": the subject undergoes and acts
             return [a for c in children if c.dep_ in ("nsubj", "nsubj:pass") for a in self.actors_of(c)]
@@ -313,7 +318,9 @@ class ArgumentReader:
         if subjects:
             return []
         if verb.dep_ == "xcomp" and fold(verb.head.lemma_) in self.verbs.object_control:
-            controllers = [a for c in verb.head.children if c.dep_ in ("obj", "iobj") for a in self.actors_of(c)]
+            # "pousser le Danemark à retirer", "demander à l'agence de prendre en charge"
+            controllers = [a for c in verb.head.children if c.dep_ in ("obj", "iobj") or (
+                c.dep_ in ("obl:arg", "obl") and _case(c) & {"à", "au", "aux"}) for a in self.actors_of(c)]
             if controllers:
                 return controllers  # "pousser le Danemark à retirer": the Danes withdraw
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
