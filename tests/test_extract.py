@@ -275,3 +275,10 @@ def test_a_reflexive_subject_acts_whatever_the_parse_calls_the_pronoun(extractor
     result, _ = facts_of(extractor, text)
     fact = find(result, "fight", "jnim", "mali")
     assert fact is not None and fact.place == "Gao"
+
+
+def test_going_to_a_country_is_a_visit_but_surrendering_is_not(extractor):
+    result, _ = facts_of(extractor, "Une délégation du Niger s'est rendue au Mali mardi.", "2023-08-05")
+    assert find(result, "meet", "niger", "mali") is not None
+    result, _ = facts_of(extractor, "Une dizaine de jihadistes se sont rendus aux forces armées maliennes.")
+    assert find(result, "meet") is None

@@ -121,14 +121,16 @@ class FactExtractor:
                     return True
         if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
-        if theme.place_marks and any(_case(c) & theme.place_marks and any(t.i in linked.token_place for t in c.subtree)
-                                     for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")):
+        reflexive = any(fold(c.text) in ("s'", "se") for c in token.children)
+        if theme.place_marks and (reflexive or not theme.reflexive) and any(
+                _case(c) & theme.place_marks and any(t.i in linked.token_place or _place_use(t, linked) for t in c.subtree)
+                for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")):
             return True
         if theme.complement_marks:
             return any(c.dep_ in ("xcomp", "ccomp") for c in token.children) or any(
                 c.dep_ in ("obl", "obl:arg", "nmod") and _case(c) & theme.complement_marks for c in token.children)
-        if theme.reflexive:
-            return any(fold(c.text) in ("s'", "se") for c in token.children)
+        if theme.reflexive and not theme.place_marks:
+            return reflexive
         return False
 
     @staticmethod
@@ -590,6 +592,12 @@ def _phrase_tokens(start: Token, length: int) -> list[Token]:
 def _same_side(a: str, b: str, linked: LinkedArticle) -> bool:
     """Whether one actor is part of, or affiliated with, the other (Barkhane and France)."""
     return b in _parents(a, linked) or a in _parents(b, linked)
+
+
+def _place_use(token: Token, linked: LinkedArticle) -> bool:
+    """A state or capital named as a place ("au Mali", "à Bamako")."""
+    mention = linked.token_mention.get(token.i)
+    return mention is not None and mention.place_use
 
 
 def _army_of(state: str, linked: LinkedArticle) -> Optional[str]:
