@@ -119,6 +119,12 @@ class VerbClasses:
 
 
 @lru_cache(maxsize=1)
+def _state_nouns() -> frozenset[str]:
+    """Nouns of bodies that speak for a state (lexicons/fr/actor_context.yaml)."""
+    return frozenset(fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["state_nouns"])
+
+
+@lru_cache(maxsize=1)
 def _lexicons() -> tuple[Anaphora, VerbClasses]:
     """Read once per process, on first use."""
     return (Anaphora(load_yaml("lexicons/fr/anaphora.yaml")),
@@ -256,7 +262,7 @@ class ArgumentReader:
                 if child.dep_ == "nmod" and _case(child) & (TARGET_CASES - {"de"}):
                     continue  # "le soutien de X à Y": Y is another argument
                 mention = self.linked.token_mention.get(child.i)
-                if mention is not None and not mention.place_use:
+                if mention is not None and (not mention.place_use or self._body_genitive(node, child)):
                     found.append((KIND_RANK.get(mention.kind, 1), dist, mention))
                 frontier.append((child, dist + 1))
         for _, _, mention in sorted(found, key=lambda f: (f[0], f[1])):
@@ -264,6 +270,11 @@ class ArgumentReader:
             if actor:
                 return actor
         return None
+
+    def _body_genitive(self, noun: Token, child: Token) -> bool:
+        """ "une délégation du Niger", "les autorités du Mali": the state the body belongs to,
+        although "du Niger" reads as a place elsewhere ("le retrait du Niger")."""
+        return child.dep_ == "nmod" and bool(_case(child) & GENITIVE_CASES) and fold(noun.lemma_) in _state_nouns()
 
     def _named_complement(self, token: Token) -> Optional[str]:
         """A group or company named in a genitive or apposition of the token."""
