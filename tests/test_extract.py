@@ -282,3 +282,10 @@ def test_going_to_a_country_is_a_visit_but_surrendering_is_not(extractor):
     assert find(result, "meet", "niger", "mali") is not None
     result, _ = facts_of(extractor, "Une dizaine de jihadistes se sont rendus aux forces armées maliennes.")
     assert find(result, "meet") is None
+
+
+def test_a_conditional_the_model_reads_as_present_still_hedges(extractor):
+    text = "Selon Reuters, les Russes reprocheraient aux militaires maliens leur manque de discipline."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "criticize", "russia")
+    assert fact is not None and fact.modality == "hedged" and fact.speaker == "reuters"

@@ -162,7 +162,7 @@ class ModalityReader:
         if any(p in text for p in self.hedge_phrases):
             return True
         for token in self._with_aux(chain[:3]):
-            if "Cnd" in token.morph.get("Mood"):
+            if _conditional(token):
                 return True
         for token in chain:
             if fold(token.lemma_) in self.hedge_verbs and token.i != trigger.i:
@@ -171,6 +171,18 @@ class ModalityReader:
                 if fold(child.text) in self.hedge_advs or (child.dep_ == "amod" and fold(child.lemma_) in self.hedge_adjs):
                     return True
         return False
+
+
+def _conditional(token: Token) -> bool:
+    """A verb in the conditional: the model's mood, or the regular ending it sometimes misses
+    ("reprocheraient" read as a present): the infinitive (less a final -e) plus -ait/-aient."""
+    if "Cnd" in token.morph.get("Mood"):
+        return True
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    text, lemma = fold(token.text), fold(token.lemma_)
+    stem = lemma[:-1] if lemma.endswith("re") else lemma
+    return lemma.endswith(("er", "ir", "re")) and text in (stem + "ait", stem + "aient", stem + "ais")
 
 
 def certainty(modality: str) -> int:
