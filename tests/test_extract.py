@@ -289,3 +289,11 @@ def test_a_conditional_the_model_reads_as_present_still_hedges(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "criticize", "russia")
     assert fact is not None and fact.modality == "hedged" and fact.speaker == "reuters"
+
+
+def test_a_quotation_after_a_full_stop_is_its_own_sentence_with_its_postposed_speaker(extractor):
+    text = ("Une intervention de l'Alliance paraît lointaine. « La coopération entre Takuba et "
+            "l'OTAN est une preuve de confiance », estime le général Laurent Marboeuf.")
+    result, _ = facts_of(extractor, text, "2021-06-10")
+    fact = find(result, "cooperate")
+    assert fact is not None and fact.modality == "reported" and fact.speaker == "laurent-marboeuf"

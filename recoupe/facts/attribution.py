@@ -94,13 +94,15 @@ class Attributor:
             if any(c.dep_ == "aux:pass" for c in token.children):
                 continue  # "l'opération a été lancée": a passive names what is said, not who says it
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
-            if not subjects and incise:
-                # "..., a précisé la présidence": the parser takes the postposed subject for an
-                # object, or hangs it on "de son côté"; "à l'AFP" is whom it was said to
+            if incise:
+                # "..., a précisé la présidence": the speaker of an incise comes after its verb; the
+                # parser takes it for an object, or hangs it on "de son côté", and may take the
+                # quotation before for the subject; "à l'AFP" is whom it was said to
                 after = [c for c in token.children if c.i > token.i and c.dep_ != "punct"]
                 subjects = [c for c in after if c.dep_ in ("obj", "nsubj")] + \
                     [c for c in after if c.dep_ in ("obl", "obl:arg", "obl:mod", "appos")
-                     and not {fold(k.text) for k in c.children if k.dep_ == "case"} & {"a", "au", "aux", "à"}]
+                     and not {fold(k.text) for k in c.children if k.dep_ == "case"} & {"a", "au", "aux", "à"}] + \
+                    [c for c in subjects if c.i < token.i]
             speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)
             if speaker is None:
                 continue

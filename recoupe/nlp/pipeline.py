@@ -19,6 +19,8 @@ LOGGER = logging.getLogger(__name__)
 MODEL_NAME = "fr_core_news_md"
 
 
+FULL_STOPS = {".", "!", "?", "…"}
+OPENING_QUOTES = {"«", "“"}
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "”", ":", ";", ")"}
 
 
@@ -33,6 +35,8 @@ def line_breaks(doc: Doc) -> Doc:
         if previous is not None:
             if "\n" in previous.text or "\n" in previous.whitespace_:
                 token.is_sent_start = True
+            elif previous.text in FULL_STOPS and token.text in OPENING_QUOTES:
+                token.is_sent_start = True  # "... probable. « La coopération ... »": the parser keeps them together
             elif previous.text not in SENTENCE_END and not previous.text.endswith("."):
                 token.is_sent_start = False
         previous = token
