@@ -297,3 +297,22 @@ def test_a_quotation_after_a_full_stop_is_its_own_sentence_with_its_postposed_sp
     result, _ = facts_of(extractor, text, "2021-06-10")
     fact = find(result, "cooperate")
     assert fact is not None and fact.modality == "reported" and fact.speaker == "laurent-marboeuf"
+
+
+def test_the_side_a_sentence_leaves_implicit_comes_from_the_article(extractor):
+    text = ("La Turquie a livré au Niger six drones Bayraktar TB2 en mai. "
+            "En juillet, les autorités nigériennes ont reçu deux autres drones de combat.")
+    result, _ = facts_of(extractor, text, "2022-08-01")
+    transfers = [f for f in result.facts if f.type == "arms_transfer"]
+    assert {(f.source, f.target) for f in transfers} == {("turkey", "niger")}
+    assert len(transfers) == 2  # two deliveries: different months and quantities
+
+
+def test_a_defeat_is_a_fight_against_the_armed_group_the_article_is_about(extractor):
+    text = ("Les rebelles du CSP-DPA contrôlent la région de Tinzaouatène depuis des mois. "
+            "Fin juillet, l'armée malienne et ses alliés russes ont subi une lourde défaite près de la frontière.")
+    result, _ = facts_of(extractor, text, "2024-08-10")
+    assert find(result, "fight", "fama", "csp-dpa") or find(result, "fight", "csp-dpa", "fama")
+    # a general word with one side named is no fight of its own
+    result, _ = facts_of(extractor, "Le JNIM est actif au Mali. La lutte se poursuivra, a assuré le ministre français.")
+    assert not [f for f in result.facts if f.type == "fight"]

@@ -82,6 +82,22 @@ class LinkedArticle:
             for i in range(place.start, place.end):
                 self.token_place.setdefault(i, place)
 
+    def parents(self, actor_id: str) -> set[str]:
+        """Everything an actor is part of or affiliated with, transitively (Barkhane: France)."""
+        parents: set[str] = set()
+        frontier = [actor_id]
+        while frontier and len(parents) < 8:
+            actor = self.actors.get(frontier.pop())
+            for parent in (actor.part_of, actor.affiliated_with) if actor else ():
+                if parent and parent not in parents:
+                    parents.add(parent)
+                    frontier.append(parent)
+        return parents
+
+    def same_side(self, a: str, b: str) -> bool:
+        """Whether one actor is part of, or affiliated with, the other (Barkhane and France)."""
+        return b in self.parents(a) or a in self.parents(b)
+
     def body_of(self, actor_id: str) -> Optional[str]:
         """The collective actor an actor stands for in facts (a person's state or group)."""
         actor = self.actors.get(actor_id)

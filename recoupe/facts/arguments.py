@@ -108,6 +108,7 @@ class VerbClasses:
     etre_verbs: frozenset[str]
     copular_verbs: frozenset[str]
     alongside_nouns: frozenset[str]  # lowercase, not folded
+    implicit_sides: dict[str, str]  # fact type -> how its implicit side is found (facts/implicit.py)
 
     @classmethod
     def from_data(cls, data: dict) -> "VerbClasses":
@@ -115,7 +116,7 @@ class VerbClasses:
             return frozenset(fold(w) for w in data[key])
         return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"),
                    folded("etre_verbs"), folded("copular_verbs"),
-                   frozenset(w.lower() for w in data["alongside_nouns"]))
+                   frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CAS
                         AGENT_CASES, ArgumentReader, Arguments, _case)
 from .attribution import Attributor, Reported
 from .lexicon import SYMMETRIC, Lexicon, Trigger
+from .implicit import MISSING, complete
 from .merge import merge_facts
 from .modality import ModalityReader, certainty
 from .quantity import Quantity, find_quantities
@@ -51,6 +52,9 @@ class FactExtractor:
         self.lex = lexicon
         self.modality = ModalityReader(lexicon.modality, lexicon.attribution["speech_verbs"])
         self.civilian_nouns = {fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["civilian_nouns"]}
+        syntax = load_yaml("lexicons/fr/syntax.yaml")
+        self.implicit_sides = dict(syntax["implicit_sides"])
+        self.implicit_weak = {fold(w) for w in syntax["implicit_weak_triggers"]}
 
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an article, repeated mentions merged."""
@@ -76,7 +80,7 @@ class FactExtractor:
                         continue
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
-        return merge_facts(facts)
+        return merge_facts(complete(facts, linked, reader.verbs.implicit_sides))
 
     # -- triggers ----------------------------------------------------------------
     def _triggers(self, token: Token, sent: Span, linked: LinkedArticle) -> list[Trigger]:
@@ -172,11 +176,11 @@ class FactExtractor:
         quantity = self._quantity(token, trigger.type, quantities)
         start, end = _trimmed(sent)
         facts = []
-        pairs = list(self._pairs(trigger.type, args))
+        pairs = [p for p in self._pairs(trigger.type, args) if self._sides_named(p, token, trigger.type)]
         pairs += [(s, ally) for s in args.sources for ally in args.allies if s != ally]
         for source, target in pairs:
             fact_type = "support" if target in args.allies else trigger.type
-            if source in NEVER_SOURCES or target and fact_type != "capture" and _same_side(source, target, reader.linked):
+            if source in NEVER_SOURCES or target and fact_type != "capture" and reader.linked.same_side(source, target):
                 # "la force Barkhane ... les militaires français" is one side, not two; an army
                 # retaking a town of its own country still captures it from that country's hold
                 continue
@@ -188,6 +192,18 @@ class FactExtractor:
                               speaker=speaker, when_stated=when_stated))
         return facts
 
+    def _sides_named(self, pair: tuple[str, Optional[str]], token: Token, fact_type: str) -> bool:
+        """Whether a fact names its sides, or may leave one to the article (facts/implicit.py):
+        not general words ("la lutte se poursuivra"), nor nouns outside the clause's core
+        ("après les affrontements, X a déclaré"), nor violence against civilians, whose
+        authors the sentence must name."""
+        source, target = pair
+        if source != MISSING and (target is not None or fact_type not in self.implicit_sides):
+            return True
+        if "civilians" in pair or fold(token.lemma_) in self.implicit_weak:
+            return False
+        return token.pos_ in ("VERB", "AUX") or token.dep_ in ("obj", "nsubj", "nsubj:pass", "ROOT")
+
     def _pairs(self, fact_type: str, args: Arguments) -> Iterable[tuple[str, Optional[str]]]:
         """One (source, target) per actor; coordinated sides of a symmetric fact pair up."""
         sources = list(dict.fromkeys(args.sources))
@@ -197,6 +213,8 @@ class FactExtractor:
         if not targets:
             if fact_type in ("deploy", "withdraw") and args.region and not args.nominal:
                 return [(s, None) for s in sources]
+            if fact_type in self.implicit_sides and MISSING not in sources:
+                return [(s, None) for s in sources]  # the other side, the article may say (implicit.py)
             return []
         return [(s, t) for s in sources for t in targets if s != t]
 
@@ -221,6 +239,8 @@ class FactExtractor:
             args.targets = [t for t in args.targets if t not in args.sources]
         if not args.sources and trigger.type in ("deploy", "withdraw"):
             args.sources = self._deployed_troops(token, reader, sent)
+        if not args.sources and args.targets and trigger.type in reader.verbs.implicit_sides:
+            args.sources = [MISSING]  # "les autorités maliennes ont reçu un hélicoptère": from whom, the article says
         if not args.sources:
             return None
         args.nominal = token.pos_ in ("NOUN", "PROPN")
@@ -230,7 +250,7 @@ class FactExtractor:
             args.targets = ["civilians"]
         if trigger.type in ("deploy", "withdraw"):
             # "Serval a mobilisé 1.700 militaires français": the demonym says whose, not where
-            args.targets = [t for t in args.targets if not any(_same_side(s, t, reader.linked) for s in args.sources)]
+            args.targets = [t for t in args.targets if not any(reader.linked.same_side(s, t) for s in args.sources)]
         self._complete_target(token, trigger, reader, sent, args, host)
         return args
 
@@ -306,6 +326,10 @@ class FactExtractor:
             # "des combats ont fait rage entre l'armée et les rebelles": the sides hang on the verb
             sides = [a for c in reader.complements(noun.head, {"entre", "between"}) for a in reader.actors_of(c)]
             sources, targets = sides[:1], sides[1:]
+        if set(sources) & set(targets):
+            # "une défaite face aux rebelles touaregs du CSP": the parser hangs the opponent's
+            # genitive on the event; the side is then the subject of "subir", "essuyer"
+            sources = [s for s in sources if s not in targets]
         if not sources:
             # "une attaque revendiquée par l'EIGS": the agent of a participle on the event noun
             sources = [a for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"
@@ -419,7 +443,7 @@ class FactExtractor:
             military = any(fold(t.lemma_) in sites for t in comp.subtree)
             if country is None and military and place is None:
                 country = host
-            if country is None or any(country == s or _same_side(s, country, reader.linked) for s in args.sources):
+            if country is None or any(country == s or reader.linked.same_side(s, country) for s in args.sources):
                 continue  # the army fighting in its own country does not attack it
             army = _army_of(country, reader.linked) if military else None
             return [army] if army and army not in args.sources else [country]
@@ -589,11 +613,6 @@ def _phrase_tokens(start: Token, length: int) -> list[Token]:
     return tokens
 
 
-def _same_side(a: str, b: str, linked: LinkedArticle) -> bool:
-    """Whether one actor is part of, or affiliated with, the other (Barkhane and France)."""
-    return b in _parents(a, linked) or a in _parents(b, linked)
-
-
 def _place_use(token: Token, linked: LinkedArticle) -> bool:
     """A state or capital named as a place ("au Mali", "à Bamako")."""
     mention = linked.token_mention.get(token.i)
@@ -605,18 +624,6 @@ def _army_of(state: str, linked: LinkedArticle) -> Optional[str]:
     military camp hits the army, but an army the article never names is not guessed."""
     army = linked.armies.get(state)
     return army if army in linked.actors else None
-
-
-def _parents(actor_id: str, linked: LinkedArticle) -> set[str]:
-    parents: set[str] = set()
-    frontier = [actor_id]
-    while frontier and len(parents) < 8:
-        actor = linked.actors.get(frontier.pop())
-        for parent in (actor.part_of, actor.affiliated_with) if actor else ():
-            if parent and parent not in parents:
-                parents.add(parent)
-                frontier.append(parent)
-    return parents
 
 
 def _covering(reported: list[Reported], token: Token) -> Optional[Reported]:
