@@ -316,3 +316,19 @@ def test_a_defeat_is_a_fight_against_the_armed_group_the_article_is_about(extrac
     # a general word with one side named is no fight of its own
     result, _ = facts_of(extractor, "Le JNIM est actif au Mali. La lutte se poursuivra, a assuré le ministre français.")
     assert not [f for f in result.facts if f.type == "fight"]
+
+
+def test_demanding_that_a_force_leave_is_rejecting_it(extractor):
+    result, _ = facts_of(extractor, "Bamako a exigé lundi le départ du contingent suédois.")
+    assert find(result, "reject", "mali", "sweden") is not None
+    assert find(result, "request") is None and find(result, "withdraw") is None
+    # asked to withdraw, the Swedes withdraw: that is a request, and a withdrawal to come
+    result, _ = facts_of(extractor, "Bamako a poussé la Suède à retirer ses soldats du Mali.")
+    assert find(result, "request", "mali", "sweden") is not None
+
+
+def test_a_verb_the_parser_hangs_on_the_first_subject_keeps_it(extractor):
+    text = "Paris et ses partenaires reprochent aux autorités maliennes d'avoir fait appel à Wagner."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "criticize", "france", "mali") is not None
+    assert find(result, "request", "mali", "wagner") is not None

@@ -141,6 +141,7 @@ class ArgumentReader:
         self.previous_subject: Optional[list[str]] = None
         self.deployed_to: dict[str, str] = {}  # where each actor was last said to deploy
         self.holders: dict[str, list[str]] = {}  # place name -> the groups said to hold it
+        self.absorbed: set[int] = set()  # trigger tokens read as part of another fact ("exiger le départ")
         self.anaphora, self.verbs = _lexicons()
         self._sent_starts = [s.start for s in linked.doc.sents]
 
@@ -325,6 +326,12 @@ class ArgumentReader:
         subjects = [c for c in children if c.dep_ == "nsubj"]
         for subject in subjects:  # "Jean-Yves Le Drian" may come out as two subjects
             actors = self.actors_of(subject)
+            if actors:
+                return actors
+        if verb.dep_ == "conj" and verb.head.pos_ in ("PROPN", "NOUN") and verb.head.i < verb.i:
+            # "Paris et ses partenaires reprochent": the parser makes the verb a conjunct of
+            # the first subject
+            actors = self.actors_of(verb.head, conj=False)
             if actors:
                 return actors
         if subjects:

@@ -9,6 +9,7 @@ quantity that belong to it.  Repeated mentions are merged at the end.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations
 from typing import Iterable, Optional
@@ -76,7 +77,7 @@ class FactExtractor:
                 if token.idx in in_time:
                     continue  # "fin juillet" is a date, not the end of anything
                 for trigger in self._triggers(token, sent, linked):
-                    if self._object_of_same_trigger(token, trigger, sent, linked):
+                    if self._object_of_same_trigger(token, trigger, sent, linked) or token.i in reader.absorbed:
                         continue
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
@@ -167,6 +168,8 @@ class FactExtractor:
         args = self._arguments(token, trigger, reader, sent, host)
         if args is None:
             return []
+        if trigger.type == "request":
+            args, trigger = self._demanded_departure(token, trigger, reader, sent, host, args)
         attribution = _covering(reported, token)
         modality = self.modality.read(token, sent, attribution is not None and attribution.cue != "event")
         if trigger.modality and certainty(trigger.modality) > certainty(modality):
@@ -203,6 +206,25 @@ class FactExtractor:
         if "civilians" in pair or fold(token.lemma_) in self.implicit_weak:
             return False
         return token.pos_ in ("VERB", "AUX") or token.dep_ in ("obj", "nsubj", "nsubj:pass", "ROOT")
+
+    def _demanded_departure(self, token: Token, trigger: Trigger, reader: ArgumentReader, sent: Span,
+                            host: Optional[str], args: Arguments) -> tuple[Arguments, Trigger]:
+        """ "Bamako a exigé le départ du contingent danois", "a réclamé que les troupes françaises
+        quittent le pays": demanding that a force leave is a rejection of that force (ONTOLOGY.md),
+        and the departure is the demand's content, not a fact of its own."""
+        # not "pousser le Danemark à retirer son contingent": asked to withdraw, Denmark withdraws
+        contents = [c for c in token.children if c.dep_ in ("obj", "ccomp")]
+        for content in contents:
+            departure = next((t for t in self._triggers(content, sent, reader.linked) if t.type == "withdraw"), None)
+            if departure is None:
+                continue
+            leaving = self._arguments(content, departure, reader, sent, host)
+            if leaving is None or leaving.sources == [MISSING]:
+                continue
+            reader.absorbed.add(content.i)
+            rejected = [s for s in leaving.sources if s not in args.sources]
+            return Arguments(args.sources, rejected), replace(trigger, type="reject")
+        return args, trigger
 
     def _pairs(self, fact_type: str, args: Arguments) -> Iterable[tuple[str, Optional[str]]]:
         """One (source, target) per actor; coordinated sides of a symmetric fact pair up."""
