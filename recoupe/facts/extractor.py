@@ -43,6 +43,7 @@ UNITS_FOR = {
     "reject": {"troops"},
 }
 REGION_KINDS = {"region", "area"}
+ASKED_FOR = {"support", "arms_transfer", "train", "deploy"}  # what a request's object asks for
 NEVER_SOURCES = {"civilians"}  # the generic victims (ONTOLOGY.md), never the side that acts
 
 
@@ -211,11 +212,16 @@ class FactExtractor:
                             host: Optional[str], args: Arguments) -> tuple[Arguments, Trigger]:
         """ "Bamako a exigé le départ du contingent danois", "a réclamé que les troupes françaises
         quittent le pays": demanding that a force leave is a rejection of that force (ONTOLOGY.md),
-        and the departure is the demand's content, not a fact of its own."""
+        and the departure is the demand's content, not a fact of its own; so is the help a
+        request asks for ("a sollicité une aide militaire de la France")."""
         # not "pousser le Danemark à retirer son contingent": asked to withdraw, Denmark withdraws
         contents = [c for c in token.children if c.dep_ in ("obj", "ccomp")]
         for content in contents:
-            departure = next((t for t in self._triggers(content, sent, reader.linked) if t.type == "withdraw"), None)
+            asked = {t.type: t for t in self._triggers(content, sent, reader.linked)}
+            if content.dep_ == "obj" and asked.keys() & ASKED_FOR:
+                reader.absorbed.add(content.i)  # "demander une aide à l'OTAN": the help is what is asked
+                continue
+            departure = asked.get("withdraw")
             if departure is None:
                 continue
             leaving = self._arguments(content, departure, reader, sent, host)
