@@ -332,3 +332,10 @@ def test_a_verb_the_parser_hangs_on_the_first_subject_keeps_it(extractor):
     result, _ = facts_of(extractor, text)
     assert find(result, "criticize", "france", "mali") is not None
     assert find(result, "request", "mali", "wagner") is not None
+
+
+def test_a_country_after_a_noun_is_a_party_unless_the_noun_is_a_place_or_a_departure(extractor):
+    result, _ = facts_of(extractor, "Moscou salue la volonté du Niger de coopérer avec la Russie.")
+    assert find(result, "cooperate", "niger", "russia") is not None
+    result, _ = facts_of(extractor, "Les soldats français ont achevé leur retrait du Niger.")
+    assert find(result, "withdraw", "france", "niger") is not None

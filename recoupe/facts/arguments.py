@@ -120,9 +120,9 @@ class VerbClasses:
 
 
 @lru_cache(maxsize=1)
-def _state_nouns() -> frozenset[str]:
-    """Nouns of bodies that speak for a state (lexicons/fr/actor_context.yaml)."""
-    return frozenset(fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["state_nouns"])
+def _place_head_nouns() -> frozenset[str]:
+    """Nouns after which "du Mali" is a place (lexicons/fr/actor_context.yaml)."""
+    return frozenset(fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["place_head_nouns"])
 
 
 @lru_cache(maxsize=1)
@@ -274,9 +274,11 @@ class ArgumentReader:
         return None
 
     def _body_genitive(self, noun: Token, child: Token) -> bool:
-        """ "une délégation du Niger", "les autorités du Mali": the state the body belongs to,
-        although "du Niger" reads as a place elsewhere ("le retrait du Niger")."""
-        return child.dep_ == "nmod" and bool(_case(child) & GENITIVE_CASES) and fold(noun.lemma_) in _state_nouns()
+        """ "une délégation du Niger", "la volonté du Mali": the country as a party, although
+        "du Niger" reads as a place after a place or a departure ("le nord du Mali", "le retrait
+        du Niger")."""
+        return child.dep_ == "nmod" and bool(_case(child) & GENITIVE_CASES) and noun.pos_ == "NOUN" \
+            and fold(noun.lemma_) not in _place_head_nouns()
 
     def _named_complement(self, token: Token) -> Optional[str]:
         """A group or company named in a genitive or apposition of the token."""
