@@ -280,6 +280,12 @@ class ArgumentReader:
         return child.dep_ == "nmod" and bool(_case(child) & GENITIVE_CASES) and noun.pos_ == "NOUN" \
             and fold(noun.lemma_) not in _place_head_nouns()
 
+    def place_genitive(self, noun: Token, child: Token) -> bool:
+        """ "le nord du Mali", "le retrait du Niger": a country named as the place of the noun."""
+        mention = self.linked.token_mention.get(child.i)
+        return bool(mention is not None and mention.place_use and child.dep_ == "nmod"
+                    and fold(noun.lemma_) in _place_head_nouns())
+
     def _named_complement(self, token: Token) -> Optional[str]:
         """A group or company named in a genitive or apposition of the token."""
         for child in token.children:

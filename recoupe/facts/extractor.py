@@ -332,6 +332,8 @@ class FactExtractor:
         for child in noun.children:
             cases = _case(child)
             if child.dep_ == "amod" or (child.dep_ in ("nmod", "appos") and cases & AGENT_CASES and not cases & (TARGET_CASES - {"de"})):
+                if reader.place_genitive(noun, child):
+                    continue  # "leur retrait du Niger": where from, not who
                 sources += [a for a in reader.actors_of(child) if a not in sources]
             elif child.dep_ == "nmod" and cases & (TARGET_CASES | LOCATIVE_CASES):
                 targets += [a for a in reader.actors_of(child) if a not in targets]
