@@ -339,3 +339,12 @@ def test_a_country_after_a_noun_is_a_party_unless_the_noun_is_a_place_or_a_depar
     assert find(result, "cooperate", "niger", "russia") is not None
     result, _ = facts_of(extractor, "Les soldats français ont achevé leur retrait du Niger.")
     assert find(result, "withdraw", "france", "niger") is not None
+
+
+def test_a_happening_framed_in_a_contract_gives_the_agreement_too(extractor):
+    text = "Dans le cadre d'un contrat signé en mars 2021, la Turquie a livré au Mali six drones."
+    result, _ = facts_of(extractor, text, "2022-01-10")
+    assert find(result, "arms_transfer", "turkey", "mali") is not None
+    agreement = find(result, "agreement")
+    assert agreement is not None and {agreement.source, agreement.target} == {"turkey", "mali"}
+    assert agreement.when == "2021-03"

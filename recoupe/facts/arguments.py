@@ -142,6 +142,7 @@ class ArgumentReader:
         self.deployed_to: dict[str, str] = {}  # where each actor was last said to deploy
         self.holders: dict[str, list[str]] = {}  # place name -> the groups said to hold it
         self.absorbed: set[int] = set()  # trigger tokens read as part of another fact ("exiger le départ")
+        self.frameworks: list[tuple] = []  # (fact, agreement type, noun, when): "dans le cadre d'un contrat"
         self.anaphora, self.verbs = _lexicons()
         self._sent_starts = [s.start for s in linked.doc.sents]
 

@@ -57,6 +57,7 @@ class FactExtractor:
         syntax = load_yaml("lexicons/fr/syntax.yaml")
         self.implicit_sides = dict(syntax["implicit_sides"])
         self.implicit_weak = {fold(w) for w in syntax["implicit_weak_triggers"]}
+        self.framework_heads = {fold(w) for w in syntax["framework_heads"]}
 
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an article, repeated mentions merged."""
@@ -82,7 +83,8 @@ class FactExtractor:
                         continue
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
-        return merge_facts(complete(facts, linked, reader.verbs.implicit_sides))
+        kept = complete(facts, linked, reader.verbs.implicit_sides)
+        return merge_facts(kept + self._framed(reader, kept))
 
     # -- triggers ----------------------------------------------------------------
     def _triggers(self, token: Token, sent: Span, linked: LinkedArticle) -> list[Trigger]:
@@ -194,7 +196,44 @@ class FactExtractor:
                               evidence=article.text[start:end], evidence_start=start, evidence_end=end,
                               trigger=token.text, place=args.place, when=when, quantity=quantity,
                               speaker=speaker, when_stated=when_stated))
+        framework = self._framework(token, sent, reader.linked)
+        if framework is not None:
+            noun, kind = framework
+            reader.absorbed.add(noun.i)
+            own_time = [t for t in times if noun.idx <= t.start and t.end <= _subtree_end(noun)]
+            reader.frameworks += [(f, kind, noun, as_when(own_time[0]) if own_time else None) for f in facts]
         return facts
+
+    def _framework(self, token: Token, sent: Span, linked: LinkedArticle) -> Optional[tuple[Token, str]]:
+        """The agreement a happening is framed in ("livrés dans le cadre d'un contrat"): the noun
+        and its type (agreement, cooperate)."""
+        verb = token if token.pos_ in ("VERB", "AUX") else token.head
+        for head in {verb.i: verb, token.i: token}.values():
+            for frame in head.children:
+                if frame.dep_ not in ("obl", "obl:mod", "nmod") or fold(frame.lemma_) not in self.framework_heads:
+                    continue
+                for noun in frame.children:
+                    kinds = {t.type for t in self._triggers(noun, sent, linked)} & {"agreement", "cooperate"} \
+                        if noun.dep_ == "nmod" else set()
+                    if kinds:
+                        return noun, sorted(kinds)[0]
+        return None
+
+    @staticmethod
+    def _framed(reader: ArgumentReader, kept: list[Fact]) -> list[Fact]:
+        """The agreements the article's happenings are framed in, between the same sides; the
+        agreement stands even when the happening is only planned or denied."""
+        kept_ids = {id(f) for f in kept}
+        out = []
+        for fact, kind, noun, when in reader.frameworks:
+            if id(fact) not in kept_ids or not fact.target:
+                continue
+            modality = fact.modality if fact.modality in ("asserted", "reported", "hedged") else "asserted"
+            out.append(Fact(type=kind, source=fact.source, target=fact.target, modality=modality,
+                            evidence=fact.evidence, evidence_start=fact.evidence_start, evidence_end=fact.evidence_end,
+                            trigger=noun.text, when=when, when_stated=when is not None,
+                            speaker=fact.speaker if modality == "reported" else None))
+        return out
 
     def _sides_named(self, pair: tuple[str, Optional[str]], token: Token, fact_type: str) -> bool:
         """Whether a fact names its sides, or may leave one to the article (facts/implicit.py):
@@ -654,6 +693,12 @@ def _army_of(state: str, linked: LinkedArticle) -> Optional[str]:
     military camp hits the army, but an army the article never names is not guessed."""
     army = linked.armies.get(state)
     return army if army in linked.actors else None
+
+
+def _subtree_end(token: Token) -> int:
+    """The character offset where a token's phrase ends."""
+    last = max(token.subtree, key=lambda t: t.i)
+    return last.idx + len(last.text)
 
 
 def _covering(reported: list[Reported], token: Token) -> Optional[Reported]:

@@ -21,7 +21,6 @@ The policies are data (lexicons/fr/syntax.yaml, ``implicit_sides``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from typing import Optional
 
 from ..actors.linker import LinkedArticle
@@ -52,8 +51,11 @@ def complete(facts: list[Fact], linked: LinkedArticle, policies: dict[str, str])
             other = _other_state(known, linked)
         if other is None or other == known or _allied(known, other, linked):
             continue
-        filled = replace(fact, source=other) if fact.source == MISSING else replace(fact, target=other)
-        out.append(filled)
+        if fact.source == MISSING:  # in place: other stages keep hold of the extractor's facts
+            fact.source = other
+        else:
+            fact.target = other
+        out.append(fact)
     return out
 
 
