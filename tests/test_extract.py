@@ -348,3 +348,10 @@ def test_a_happening_framed_in_a_contract_gives_the_agreement_too(extractor):
     agreement = find(result, "agreement")
     assert agreement is not None and {agreement.source, agreement.target} == {"turkey", "mali"}
     assert agreement.when == "2021-03"
+
+
+def test_a_meeting_in_a_circumstance_is_not_the_act_of_the_clause_subject(extractor):
+    text = ("Le Mali, le Niger et le Burkina Faso ont signé une charte en septembre. "
+            "À l'issue de la rencontre, les trois pays ont publié un communiqué.")
+    result, _ = facts_of(extractor, text, "2023-10-01")
+    assert not [f for f in result.facts if f.type == "meet" and f.trigger == "rencontre"]

@@ -416,6 +416,8 @@ class ArgumentReader:
             if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and token.dep_ != "amod"):
                 if token.dep_ in ("nsubj", "nsubj:pass"):
                     return []
+                if token.dep_ == "obl:mod" and not _case(token) & {"dans", "en"}:
+                    return []  # "à l'issue de la rencontre, les dirigeants ont...": a circumstance, not their act
                 return self.subject(head)
             token = head
         return []
