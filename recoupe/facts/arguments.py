@@ -413,6 +413,8 @@ class ArgumentReader:
             head = token.head
             if head.i == token.i:
                 return []
+            if token.dep_ in ("ccomp", "advcl", "acl:relcl", "parataxis", "csubj"):
+                return []  # "ont prévenu que toute intervention serait...": another clause's subject
             if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and token.dep_ != "amod"):
                 if token.dep_ in ("nsubj", "nsubj:pass"):
                     return []
