@@ -15,6 +15,11 @@ from .lexicon import SYMMETRIC
 from .modality import certainty
 
 
+# one-off happenings: a mention dated by the publication ("ont signé le traité", in an article of
+# 2024) is not the charter signed in 2023; a presence dated so may well be the one of 2013
+PUNCTUAL = frozenset({"agreement", "meet", "capture"})
+
+
 def _key(fact: Fact) -> tuple:
     ends = (fact.source, fact.target or "")
     if fact.type in SYMMETRIC:
@@ -34,7 +39,8 @@ def _compatible(a: Fact, b: Fact) -> bool:
         return False
     if a.place and b.place and a.place != b.place:
         return False
-    if a.when_stated and b.when_stated and not _overlap(_years(a.when), _years(b.when)):
+    dated = a.when_stated and b.when_stated or a.type in PUNCTUAL and (a.when_stated or b.when_stated)
+    if dated and a.when and b.when and not _overlap(_years(a.when), _years(b.when)):
         # a charter signed in 2023 and a treaty signed in 2024; a withdrawal announced in
         # February and completed in August is still one happening
         return False
