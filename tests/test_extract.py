@@ -355,3 +355,12 @@ def test_a_meeting_in_a_circumstance_is_not_the_act_of_the_clause_subject(extrac
             "À l'issue de la rencontre, les trois pays ont publié un communiqué.")
     result, _ = facts_of(extractor, text, "2023-10-01")
     assert not [f for f in result.facts if f.type == "meet" and f.trigger == "rencontre"]
+
+
+def test_a_capture_is_taken_from_who_left_the_place_or_held_it(extractor):
+    text = "Les FAMa sont entrées lundi dans Ber, que les combattants du CSP-DPA ont évacué dimanche."
+    result, _ = facts_of(extractor, text, "2023-08-20")
+    assert find(result, "capture", "fama", "csp-dpa") is not None
+    text = "L'armée malienne a repris plusieurs positions tenues par les rebelles du CSP-DPA."
+    result, _ = facts_of(extractor, text, "2023-08-20")
+    assert find(result, "capture", "fama", "csp-dpa") is not None

@@ -24,7 +24,7 @@ from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CAS
                         AGENT_CASES, ArgumentReader, Arguments, _case)
 from .attribution import Attributor, Reported
 from .lexicon import SYMMETRIC, Lexicon, Trigger
-from .implicit import MISSING, complete
+from .implicit import MISSING, complete, losers_from_departures
 from .merge import merge_facts
 from .modality import ModalityReader, certainty
 from .quantity import Quantity, find_quantities
@@ -58,6 +58,7 @@ class FactExtractor:
         self.implicit_sides = dict(syntax["implicit_sides"])
         self.implicit_weak = {fold(w) for w in syntax["implicit_weak_triggers"]}
         self.framework_heads = {fold(w) for w in syntax["framework_heads"]}
+        self.holding_verbs = {fold(w) for w in syntax["holding_verbs"]}
 
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an article, repeated mentions merged."""
@@ -84,6 +85,7 @@ class FactExtractor:
                     facts += self._facts_of(token, trigger, sent, reader, reported, times, quantities, host, article)
             reader.remember_subject(sent)
         kept = complete(facts, linked, reader.verbs.implicit_sides)
+        losers_from_departures(kept, linked)
         return merge_facts(kept + self._framed(reader, kept))
 
     # -- triggers ----------------------------------------------------------------
@@ -483,6 +485,17 @@ class FactExtractor:
                 return [body] if body else []
         return []
 
+    def _held_by(self, token: Token, reader: ArgumentReader, args: Arguments) -> list[str]:
+        """ "a repris plusieurs positions tenues par les rebelles": who held what is taken."""
+        holders: list[str] = []
+        for obj in self._object_tokens(token):
+            if obj.dep_ != "acl" or fold(obj.lemma_) not in self.holding_verbs:
+                continue
+            for agent in obj.children:
+                if agent.dep_ == "obl:agent" or agent.dep_ in ("obl", "obl:mod") and "par" in _case(agent):
+                    holders += [a for a in reader.actors_of(agent) if a not in args.sources and a not in holders]
+        return holders
+
     @staticmethod
     def _known_holders(token: Token, reader: ArgumentReader, args: Arguments) -> list[str]:
         """The holders an earlier sentence gave the place taken ("Kidal, fief du CSP-DPA" before
@@ -575,7 +588,8 @@ class FactExtractor:
         if args.targets:
             return
         if trigger.type == "capture":
-            holders = self._place_holders(sent, reader, args) or self._known_holders(token, reader, args)
+            holders = self._held_by(token, reader, args) or self._place_holders(sent, reader, args) \
+                or self._known_holders(token, reader, args)
             if holders:
                 args.targets += holders  # "Kidal, fief des rebelles du CSP-DPA": taken from them
                 return

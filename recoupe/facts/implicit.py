@@ -59,6 +59,22 @@ def complete(facts: list[Fact], linked: LinkedArticle, policies: dict[str, str])
     return out
 
 
+def losers_from_departures(facts: list[Fact], linked: LinkedArticle) -> None:
+    """A capture whose loser the sentence leaves to the country ("sont entrés dans Kidal") lost
+    it to the armed group the article has leave that place ("que les rebelles ont évacué"): the
+    ontology's target of a capture is the side that lost it, where the article says so."""
+    left: dict[str, str] = {}
+    for fact in facts:
+        if fact.type == "withdraw" and fact.place and _irregular(fact.source, linked):
+            left.setdefault(fact.place, fact.source)
+    for fact in facts:
+        actor = linked.actors.get(fact.target) if fact.target else None
+        country = fact.target is not None and (actor is None or actor.type == "state")  # a place's country
+        if fact.type == "capture" and fact.place in left and country \
+                and not linked.same_side(fact.source, left[fact.place]):
+            fact.target = left[fact.place]
+
+
 def _counterpart(fact_type: str, known: Optional[str], whole: list[Fact]) -> Optional[str]:
     """The side the article's complete facts of the type most often pair with ``known``."""
     counts: Counter[str] = Counter()
