@@ -35,6 +35,8 @@ def _qty_key(quantity: Optional[dict]) -> Optional[tuple]:
 
 def _compatible(a: Fact, b: Fact) -> bool:
     """Whether two mentions can be the same happening."""
+    if a.type == "deploy" and (a.modality == "hypothetical") != (b.modality == "hypothetical"):
+        return False  # a planned reinforcement is not the force already there (ONTOLOGY.md)
     if a.quantity and b.quantity and _qty_key(a.quantity) != _qty_key(b.quantity):
         return False
     if a.place and b.place and a.place != b.place:
