@@ -364,3 +364,9 @@ def test_a_capture_is_taken_from_who_left_the_place_or_held_it(extractor):
     text = "L'armée malienne a repris plusieurs positions tenues par les rebelles du CSP-DPA."
     result, _ = facts_of(extractor, text, "2023-08-20")
     assert find(result, "capture", "fama", "csp-dpa") is not None
+
+
+def test_an_object_pronoun_is_the_actor_named_before_it(extractor):
+    text = "Paris attribue l'attaque à des mercenaires du groupe Wagner et les accuse de mentir."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "criticize", "france", "wagner") is not None

@@ -33,6 +33,7 @@ FROM_CASES = {"de", "du", "des", "d'", "d’", "hors", "from", "out"}
 PARTNER_CASES = {"avec", "entre", "with", "between", "et"}
 RELATIVE = {"qui", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "lesquelles", "dont", "which", "who", "that"}
 SINGULAR_PERSONAL = {"il", "elle", "he", "she"}
+OBJECT_CLITICS = {"le", "la", "les", "l'", "l’", "lui", "leur"}
 PERSONAL = {"il", "elle", "ils", "elles", "celle-ci", "celui-ci", "ceux-ci", "celles-ci", "it", "they", "he", "she"}
 
 
@@ -161,6 +162,8 @@ class ArgumentReader:
             found.append(person)  # "Le Drian ..., une interview dans laquelle il a menacé"
         elif token.lower_ in PERSONAL and self.previous_subject:
             found += self.previous_subject
+        elif token.lower_ in OBJECT_CLITICS and token.pos_ == "PRON" and token.dep_ in ("obj", "iobj"):
+            found += self._clitic_antecedent(token)
         elif fold(token.lemma_) in self.anaphora.relation_nouns:
             found += self._relation_sides(token, depth)
         else:
@@ -186,6 +189,18 @@ class ArgumentReader:
             if start <= mention.start < token.i and actor is not None and actor.type == "person":
                 return self.linked.body_of(mention.actor_id)
         return None
+
+    def _clitic_antecedent(self, pronoun: Token) -> list[str]:
+        """ "Paris attribue la scène à des mercenaires de Wagner et les accuse": an object
+        pronoun is the nearest actor named before it in its sentence, other than its verb's subject."""
+        subject = set(self.subject(pronoun.head)) if pronoun.head.i != pronoun.i else set()
+        start = self._sentence_start(pronoun, back=0)
+        for mention in reversed(self.linked.mentions):
+            if start <= mention.start < pronoun.i:
+                actor = self._collective(mention)
+                if actor and actor not in subject:
+                    return [actor]
+        return []
 
     def _relation_sides(self, noun: Token, depth: int) -> list[str]:
         """Both sides of "les relations entre X et Y"."""
