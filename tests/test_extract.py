@@ -370,3 +370,15 @@ def test_an_object_pronoun_is_the_actor_named_before_it(extractor):
     text = "Paris attribue l'attaque à des mercenaires du groupe Wagner et les accuse de mentir."
     result, _ = facts_of(extractor, text)
     assert find(result, "criticize", "france", "wagner") is not None
+
+
+def test_members_together_and_an_ally_in_apposition_cooperate(extractor):
+    text = "Le Tchad, allié de Paris, pourrait revoir sa position."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "cooperate")
+    assert fact is not None and {fact.source, fact.target} == {"chad", "france"}
+    assert fact.modality == "asserted"  # the main clause's "pourrait" is not the alliance's
+    text = "Le Niger et le Mali, réunis au sein de l'AES, ont annoncé leur départ de la Cédéao."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "cooperate")
+    assert fact is not None and {fact.source, fact.target} == {"niger", "mali"}

@@ -368,7 +368,7 @@ class ArgumentReader:
                 return controllers  # "pousser le Danemark à retirer": the Danes withdraw
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
             return self.subject(verb.head)
-        if verb.dep_ in ("acl",) and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ in ("acl", "appos") and verb.head.pos_ in ("NOUN", "PROPN"):
             return self.actors_of(verb.head, conj=True)
         return []
 

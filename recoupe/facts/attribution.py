@@ -189,8 +189,12 @@ class Attributor:
             return False
         first = min([c.i for c in verb.children if c.dep_.startswith("aux")] + [verb.i])
         before = verb.doc[first - 1] if first > 0 and not verb.doc[first].is_sent_start else None
+        # "Le Niger et le Mali, réunis à Niamey, ont annoncé": a subject before the verb makes it
+        # no incise, unless the parser took the quotation for it ("« ... », estime le général")
+        preposed = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < verb.i for c in verb.children)
         return before is not None and before.text in (",", "»", "”", '"') and \
-            not any(c.dep_ in ("ccomp", "obj") and c.i < verb.i for c in verb.children)
+            not any(c.dep_ in ("ccomp", "obj") and c.i < verb.i for c in verb.children) and \
+            (not preposed or _after_quote(verb))
 
     def _is_speech(self, token: Token) -> bool:
         if any(fold(form) in self.speech_verbs for form in lemma_candidates(token)):
@@ -249,6 +253,12 @@ class Attributor:
         if fold(head.lemma_) in self.source_nouns:
             return UNKNOWN
         return None
+
+
+def _after_quote(verb: Token) -> bool:
+    """ "« ... », estime le général": the verb (or its auxiliary) follows a closing quotation mark."""
+    first = min([c.i for c in verb.children if c.dep_.startswith("aux")] + [verb.i])
+    return any(t.text in ("»", "”", '"') for t in verb.doc[max(0, first - 2):first])
 
 
 def _nominal_core(head: Token) -> list[Token]:

@@ -359,6 +359,8 @@ class FactExtractor:
                               if g.dep_ == "nmod" and _case(g) & wanted] or reader.complements(verb, None)
         elif target_kind == "partner":
             comps = reader.complements(verb, PARTNER_CASES) + reader.complements(verb, None)
+            if not comps and verb.dep_ in ("acl", "appos"):  # "le Niger, allié de Bamako": the participle's genitive
+                comps = reader.complements(verb, {"de", "du", "des", "d'", "d’"}, deps=("nmod", "obl", "obl:arg"))
         else:
             comps = reader.complements(verb, None) + reader.complements(verb, TARGET_CASES)
         for comp in comps:

@@ -58,8 +58,9 @@ class ModalityReader:
     def _chain(self, trigger: Token) -> list[Token]:
         """The trigger and its heads up to its clause's verb (and that verb's governor, once)."""
         chain = [trigger]
-        if trigger.dep_ == "amod" and trigger.head.i != trigger.i:
-            return [trigger, trigger.head]  # "les relations déjà tendues": the adjective's own state
+        if trigger.dep_ in ("amod", "acl", "appos") and trigger.head.i != trigger.i and trigger.head.pos_ in ("NOUN", "PROPN"):
+            # "les relations déjà tendues", "le Niger, allié de Bamako, pourrait...": the modifier's own state
+            return [trigger, trigger.head]
         token = trigger
         verbs_seen = 1 if trigger.pos_ in ("VERB", "AUX") else 0
         while token.head.i != token.i and len(chain) < 6:
