@@ -478,7 +478,8 @@ class FactExtractor:
         patient = reader.patient(token) if token.pos_ in ("VERB", "AUX") else []
         if patient:
             return patient
-        before = [t for t in sent if t.i < token.i and t.i in reader.linked.token_mention]
+        clause = {t.i for t in _clause_head(token).subtree}  # not the subject of a governing "ont prévenu que"
+        before = [t for t in sent if t.i < token.i and t.i in reader.linked.token_mention and t.i in clause]
         for t in reversed(before):
             mention = reader.linked.token_mention[t.i]
             actor = reader.linked.actors.get(mention.actor_id)
@@ -615,8 +616,15 @@ class FactExtractor:
         if token.pos_ in ("NOUN", "PROPN"):
             return  # a nominal's arguments are its complements; nothing nearby stands in for them
         clause = _clause_head(token)
+        # "ont prévenu que toute intervention contre le Niger serait...": a warning protects the
+        # side an action in its content is against; it threatens whoever would act
+        others = {t.i for c in clause.children if trigger.type == "threaten" and c.dep_ == "ccomp"
+                  for g in c.subtree if g.dep_ in ("nmod", "obl") and _case(g) & {"contre", "against"}
+                  for t in g.subtree}
         candidates = []
         for t in clause.subtree:
+            if t.i in others:
+                continue
             mention = reader.linked.token_mention.get(t.i)
             if mention is None or t.i == token.i:
                 continue
