@@ -382,3 +382,11 @@ def test_members_together_and_an_ally_in_apposition_cooperate(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "cooperate")
     assert fact is not None and {fact.source, fact.target} == {"niger", "mali"}
+
+
+def test_a_state_force_striking_a_village_does_not_fight_the_country(extractor):
+    text = ("L'armée française affirme avoir visé des jihadistes près de Douentza. "
+            "Le 3 janvier, une frappe de la force Barkhane a visé un village du centre du Mali.")
+    result, _ = facts_of(extractor, text, "2021-01-20")
+    assert not [f for f in result.facts if f.type == "fight" and f.target == "mali"]
+    assert find(result, "fight", target="jihadists") is not None

@@ -71,6 +71,7 @@ class LinkedArticle:
     bodies: dict[str, str] = field(default_factory=dict)  # person id -> the body they act for
     host: Optional[str] = None  # the country where the article's events happen
     armies: dict[str, str] = field(default_factory=dict)  # state id -> its national army's id (KB)
+    state_backed: set[str] = field(default_factory=set)  # groups working for a state (Wagner)
     token_mention: dict[int, ActorMention] = field(default_factory=dict)
     token_place: dict[int, PlaceMention] = field(default_factory=dict)
 
@@ -148,7 +149,21 @@ class Linker:
         mentions.sort(key=lambda m: m.start)
         actors, bodies = self._actors(doc, mentions, article.date)
         armies = {a.id: self.kb.army_of(a.id) for a in actors.values() if a.type == "state" and self.kb.army_of(a.id)}
-        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies, host=host, armies=armies)
+        backed = {a.id for a in actors.values() if a.type in ("group", "company") and self._state_backed(a.id)}
+        return LinkedArticle(doc, mentions, places, actors, media, clutter, bodies, host=host, armies=armies,
+                             state_backed=backed)
+
+    def _state_backed(self, actor_id: str) -> bool:
+        """Whether a group works for a state (Wagner, Africa Corps, Sadat), as the base says."""
+        seen: set[str] = set()
+        entry = self.kb.get(actor_id)
+        while entry is not None and entry.id not in seen:
+            seen.add(entry.id)
+            parent = self.kb.get(entry.affiliated_with or entry.part_of or "")
+            if parent is not None and parent.type == "state":
+                return True
+            entry = parent
+        return False
 
     # -- the host country ----------------------------------------------------
     def _host(self, mentions: list[ActorMention], places: list[PlaceMention]) -> Optional[str]:

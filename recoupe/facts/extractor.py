@@ -24,7 +24,7 @@ from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CAS
                         AGENT_CASES, ArgumentReader, Arguments, _case)
 from .attribution import Attributor, Reported
 from .lexicon import SYMMETRIC, Lexicon, Trigger
-from .implicit import MISSING, complete, losers_from_departures
+from .implicit import MISSING, complete, irregular, losers_from_departures
 from .merge import merge_facts
 from .modality import ModalityReader, certainty
 from .quantity import Quantity, find_quantities
@@ -512,9 +512,9 @@ class FactExtractor:
         return []
 
     def _attacked_side(self, token: Token, reader: ArgumentReader, args: Arguments, host: Optional[str]) -> list[str]:
-        """Whom an attack on a place hits: the group holding it, the army of a military site's
-        country ("a attaqué le camp militaire de Boulkessi"), else the place's country
-        ("s'en sont pris à Gao")."""
+        """Whom an attack on a place hits: the group holding it; for an armed group's attack, the
+        army of a military site's country ("le JNIM a attaqué le camp militaire de Boulkessi"),
+        else the place's country ("les jihadistes s'en sont pris à Gao")."""
         sites = self.lex.themes["military_site"].lemmas
         for comp in self._attacked_complements(token):
             actors = [a for a in reader.actors_of(comp) if a not in args.sources]
@@ -530,6 +530,8 @@ class FactExtractor:
                 country = host
             if country is None or any(country == s or reader.linked.same_side(s, country) for s in args.sources):
                 continue  # the army fighting in its own country does not attack it
+            if not all(irregular(s, reader.linked) for s in args.sources):
+                continue  # "une frappe de Barkhane a visé le village": a state's force fights someone there, not the country
             army = _army_of(country, reader.linked) if military else None
             return [army] if army and army not in args.sources else [country]
         return []
@@ -622,12 +624,13 @@ class FactExtractor:
                   for g in c.subtree if g.dep_ in ("nmod", "obl") and _case(g) & {"contre", "against"}
                   for t in g.subtree}
         candidates = []
+        state_force = trigger.type == "fight" and not all(irregular(s, reader.linked) for s in args.sources)
         for t in clause.subtree:
             if t.i in others:
                 continue
             mention = reader.linked.token_mention.get(t.i)
-            if mention is None or t.i == token.i:
-                continue
+            if mention is None or t.i == token.i or mention.place_use and state_force:
+                continue  # "une frappe de Barkhane a visé un village du Mali": not a fight with Mali
             actor = reader.linked.body_of(mention.actor_id)
             if actor and actor not in args.sources and actor not in candidates:
                 candidates.append((abs(t.i - token.i), actor))

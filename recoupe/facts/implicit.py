@@ -65,7 +65,7 @@ def losers_from_departures(facts: list[Fact], linked: LinkedArticle) -> None:
     ontology's target of a capture is the side that lost it, where the article says so."""
     left: dict[str, str] = {}
     for fact in facts:
-        if fact.type == "withdraw" and fact.place and _irregular(fact.source, linked):
+        if fact.type == "withdraw" and fact.place and irregular(fact.source, linked):
             left.setdefault(fact.place, fact.source)
     for fact in facts:
         actor = linked.actors.get(fact.target) if fact.target else None
@@ -93,14 +93,14 @@ def _opponent(known: Optional[str], linked: LinkedArticle) -> Optional[str]:
     actor = linked.actors.get(known) if known else None
     if actor is None:
         return None
-    if _irregular(actor.id, linked):
+    if irregular(actor.id, linked):
         host = linked.host
         if host is None:
             return None
         army = linked.armies.get(host)
         return army if army in linked.actors else host
     counts = Counter(m.actor_id for m in linked.mentions
-                     if m.actor_id in linked.actors and _irregular(m.actor_id, linked))
+                     if m.actor_id in linked.actors and irregular(m.actor_id, linked))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -111,11 +111,10 @@ def _other_state(known: Optional[str], linked: LinkedArticle) -> Optional[str]:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _irregular(actor_id: str, linked: LinkedArticle) -> bool:
+def irregular(actor_id: str, linked: LinkedArticle) -> bool:
     """An armed group that works for no state (rebels, jihadists), not a state's contractor."""
     actor = linked.actors.get(actor_id)
-    return bool(actor and actor.type == "group" and not actor.affiliated_with and not actor.part_of
-                and actor_id != "civilians")
+    return bool(actor and actor.type == "group" and actor_id not in linked.state_backed and actor_id != "civilians")
 
 
 def _allied(a: Optional[str], b: str, linked: LinkedArticle) -> bool:
