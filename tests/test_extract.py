@@ -390,3 +390,11 @@ def test_a_state_force_striking_a_village_does_not_fight_the_country(extractor):
     result, _ = facts_of(extractor, text, "2021-01-20")
     assert not [f for f in result.facts if f.type == "fight" and f.target == "mali"]
     assert find(result, "fight", target="jihadists") is not None
+
+
+def test_a_demonstrative_plural_points_back_to_the_group(extractor):
+    text = ("La société turque Sadat forme des combattants en Libye. "
+            "Faut-il craindre le déploiement de ces mercenaires au Niger ?")
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "sadat", "niger")
+    assert fact is not None and fact.modality == "hypothetical"

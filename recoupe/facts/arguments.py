@@ -94,8 +94,8 @@ class Anaphora:
         for c in token.children:
             if c.dep_ == "nummod" and fold(c.text) in self.numbers:
                 count = self.numbers[fold(c.text)]
-        if count == 1 and "Plur" in token.morph.get("Number"):
-            return None  # "les pays" without a number is too vague to resolve
+        if count == 1 and "Plur" in token.morph.get("Number") and not any(fold(d.text) in ("ces", "these") for d in dets):
+            return None  # "les pays" without a number is too vague to resolve; "ces mercenaires" points back
         return types, count
 
 
