@@ -398,3 +398,11 @@ def test_a_demonstrative_plural_points_back_to_the_group(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "deploy", "sadat", "niger")
     assert fact is not None and fact.modality == "hypothetical"
+
+
+def test_a_state_force_fighting_in_a_country_operates_there_and_allies_of_x_are_not_x(extractor):
+    result, _ = facts_of(extractor, "L'opération de l'OTAN en Libye, en 2011, a laissé de mauvais souvenirs.")
+    assert find(result, "deploy", "nato", "libya") is not None
+    assert find(result, "fight", "nato", "libya") is None
+    result, _ = facts_of(extractor, "Seuls quelques alliés européens de la France ont rejoint la force au Sahel.")
+    assert not [f for f in result.facts if f.source == "france"]

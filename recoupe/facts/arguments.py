@@ -51,6 +51,7 @@ class Arguments:
     region: bool = False  # the place is a region with no single host country ("au Sahel")
     nominal: bool = False  # announced by a noun ("le déploiement"), not a verb
     allies: list[str] = field(default_factory=list)  # "aux côtés de l'armée malienne": supported, not targeted
+    theatre: list[str] = field(default_factory=list)  # "la lutte au Mali": where a force fights, not whom
 
 
 def _case(token: Token) -> set[str]:
@@ -74,6 +75,7 @@ class Anaphora:
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
+        self.relational = {fold(w) for w in data["relational_heads"]}
 
     def reference(self, token: Token) -> Optional[tuple[set[str], int]]:
         """(actor types, how many) an anaphoric phrase headed by ``token`` refers to, or None."""
@@ -279,6 +281,8 @@ class ArgumentReader:
                     continue
                 if child.dep_ == "nmod" and _case(child) & (TARGET_CASES - {"de"}):
                     continue  # "le soutien de X à Y": Y is another argument
+                if child.dep_ == "nmod" and node.i == token.i and fold(token.lemma_) in self.anaphora.relational:
+                    continue  # "les alliés européens de la France" are not France
                 mention = self.linked.token_mention.get(child.i)
                 if mention is not None and (not mention.place_use or self._body_genitive(node, child)):
                     found.append((KIND_RANK.get(mention.kind, 1), dist, mention))

@@ -185,6 +185,10 @@ class FactExtractor:
         start, end = _trimmed(sent)
         facts = []
         pairs = [p for p in self._pairs(trigger.type, args) if self._sides_named(p, token, trigger.type)]
+        if not pairs and args.theatre:
+            # "l'opération de l'OTAN en Libye": a state's force fighting no one named operates there
+            trigger = replace(trigger, type="deploy")
+            pairs = [(s, t) for s in args.sources for t in args.theatre if s != t]
         pairs += [(s, ally) for s in args.sources for ally in args.allies if s != ally]
         for source, target in pairs:
             fact_type = "support" if target in args.allies else trigger.type
@@ -315,6 +319,12 @@ class FactExtractor:
         args.nominal = token.pos_ in ("NOUN", "PROPN")
         args.allies, opposed = self._allies(token, reader)
         args.targets = [t for t in args.targets + opposed if t not in args.allies]
+        if trigger.type == "fight" and not all(irregular(s, reader.linked) for s in args.sources):
+            # "la lutte antiterroriste au Mali": where a state's force fights, not whom
+            places = {m.actor_id for i in _complement_tokens(token) if (m := reader.linked.token_mention.get(i))
+                      and m.place_use}
+            args.theatre = [t for t in args.targets if t in places]
+            args.targets = [t for t in args.targets if t not in places]
         if trigger.type == "fight" and not args.targets and self._civilian_victims(token):
             args.targets = ["civilians"]
         if trigger.type in ("deploy", "withdraw"):
@@ -720,6 +730,11 @@ def _army_of(state: str, linked: LinkedArticle) -> Optional[str]:
     military camp hits the army, but an army the article never names is not guessed."""
     army = linked.armies.get(state)
     return army if army in linked.actors else None
+
+
+def _complement_tokens(token: Token) -> set[int]:
+    """The tokens of a trigger's complements (its dependents' phrases)."""
+    return {t.i for c in token.children for t in c.subtree}
 
 
 def _subtree_end(token: Token) -> int:
