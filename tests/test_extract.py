@@ -406,3 +406,11 @@ def test_a_state_force_fighting_in_a_country_operates_there_and_allies_of_x_are_
     assert find(result, "fight", "nato", "libya") is None
     result, _ = facts_of(extractor, "Seuls quelques alliés européens de la France ont rejoint la force au Sahel.")
     assert not [f for f in result.facts if f.source == "france"]
+
+
+def test_a_stated_time_beats_the_publication_date_when_mentions_merge(extractor):
+    text = ("Fin juillet, l'armée malienne a subi une lourde défaite face aux rebelles du CSP-DPA. "
+            "Cette défaite de l'armée malienne face au CSP-DPA a surpris Bamako.")
+    result, _ = facts_of(extractor, text, "2024-10-02")
+    fights = [f for f in result.facts if f.type == "fight"]
+    assert len(fights) == 1 and fights[0].when == "2024-07"

@@ -73,7 +73,11 @@ def _combine(group: list[Fact]) -> Fact:
     surest = min(group, key=lambda f: (certainty(f.modality), -_precision(f)))
     richest = max(group, key=_precision)
     merged = Fact(**{**surest.__dict__})
-    for attr in ("quantity", "place", "when"):
+    stated = [f for f in group if f.when_stated and f.when]
+    if stated:  # a time the text gives beats the publication date, however precise that is
+        own = surest if surest in stated else max(stated, key=lambda f: (_precision(f), -certainty(f.modality)))
+        merged.when, merged.when_stated = own.when, True
+    for attr in ("quantity", "place") + (() if stated else ("when",)):
         if getattr(richest, attr):
             setattr(merged, attr, getattr(richest, attr))
         elif not getattr(merged, attr):
