@@ -414,3 +414,11 @@ def test_a_stated_time_beats_the_publication_date_when_mentions_merge(extractor)
     result, _ = facts_of(extractor, text, "2024-10-02")
     fights = [f for f in result.facts if f.type == "fight"]
     assert len(fights) == 1 and fights[0].when == "2024-07"
+
+
+def test_a_pronoun_in_a_reported_clause_is_the_reporter(extractor):
+    text = ("Le président nigérian a plaidé pour la fermeté. "
+            "Paris a fait savoir qu'il soutenait les efforts de la Cédéao.")
+    result, _ = facts_of(extractor, text, "2023-08-11")
+    assert find(result, "support", "france", "ecowas") is not None
+    assert find(result, "support", "nigeria") is None

@@ -162,6 +162,8 @@ class ArgumentReader:
             found += self.actors_of(token.head.head, depth + 1, conj=False)
         elif token.lower_ in SINGULAR_PERSONAL and (person := self._person_before(token)):
             found.append(person)  # "Le Drian ..., une interview dans laquelle il a menacé"
+        elif token.lower_ in PERSONAL and (governing := self._reporter_subject(token)) is not None:
+            found += governing  # "Paris a fait savoir qu'il soutenait": il is Paris
         elif token.lower_ in PERSONAL and self.previous_subject:
             found += self.previous_subject
         elif token.lower_ in OBJECT_CLITICS and token.pos_ == "PRON" and token.dep_ in ("obj", "iobj"):
@@ -191,6 +193,17 @@ class ArgumentReader:
             if start <= mention.start < token.i and actor is not None and actor.type == "person":
                 return self.linked.body_of(mention.actor_id)
         return None
+
+    def _reporter_subject(self, pronoun: Token) -> Optional[list[str]]:
+        """The subject of the clause a pronoun's clause depends on ("X a affirmé qu'il...",
+        "les militaires ont répété qu'ils..."), or None when there is no such subject."""
+        verb = pronoun.head
+        if pronoun.dep_ not in ("nsubj", "nsubj:pass") or verb.dep_ not in ("ccomp", "xcomp", "advcl") or verb.head.i == verb.i:
+            return None
+        subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubj:pass") and c.lower_ not in PERSONAL]
+        if not subjects:
+            return None
+        return self.actors_of(subjects[0], depth=3)
 
     def _clitic_antecedent(self, pronoun: Token) -> list[str]:
         """ "Paris attribue la scène à des mercenaires de Wagner et les accuse": an object
