@@ -200,7 +200,10 @@ class ArgumentReader:
         verb = pronoun.head
         if pronoun.dep_ not in ("nsubj", "nsubj:pass") or verb.dep_ not in ("ccomp", "xcomp", "advcl") or verb.head.i == verb.i:
             return None
-        subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubj:pass") and c.lower_ not in PERSONAL]
+        governor = verb.head
+        subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubj:pass") and c.lower_ not in PERSONAL]
+        if not subjects and governor.dep_ == "xcomp" and governor.head.i != governor.i:  # "a fait savoir qu'il"
+            subjects = [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubj:pass") and c.lower_ not in PERSONAL]
         if not subjects:
             return None
         return self.actors_of(subjects[0], depth=3)
