@@ -422,3 +422,9 @@ def test_a_pronoun_in_a_reported_clause_is_the_reporter(extractor):
     result, _ = facts_of(extractor, text, "2023-08-11")
     assert find(result, "support", "france", "ecowas") is not None
     assert find(result, "support", "nigeria") is None
+
+
+def test_the_capital_where_leaders_meet_is_a_venue_not_a_party(extractor):
+    text = "Les chefs d'État de la Cédéao, réunis jeudi à Abuja, ont durci le ton face à Niamey."
+    result, _ = facts_of(extractor, text, "2023-08-11")
+    assert not [f for f in result.facts if f.type == "meet" and "nigeria" in (f.source, f.target)]

@@ -43,6 +43,7 @@ UNITS_FOR = {
     "reject": {"troops"},
 }
 REGION_KINDS = {"region", "area"}
+VENUE_TYPES = {"meet", "agreement", "cooperate"}  # a capital named as where they happen is no party
 ASKED_FOR = {"support", "arms_transfer", "train", "deploy"}  # what a request's object asks for
 NEVER_SOURCES = {"civilians"}  # the generic victims (ONTOLOGY.md), never the side that acts
 
@@ -331,6 +332,11 @@ class FactExtractor:
             # "Serval a mobilisé 1.700 militaires français": the demonym says whose, not where
             args.targets = [t for t in args.targets if not any(reader.linked.same_side(s, t) for s in args.sources)]
         self._complete_target(token, trigger, reader, sent, args, host)
+        if trigger.type in VENUE_TYPES and trigger.theme != "visit" and token.pos_ in ("VERB", "AUX"):
+            # "réunis jeudi à Abuja": the capital where they meet is a venue, not a party
+            venues = {m.actor_id for i in _complement_tokens(token) if (m := reader.linked.token_mention.get(i))
+                      and m.place_use and m.kind == "metonym" and _case(reader.doc[i]) & {"à", "en", "dans"}}
+            args.targets = [t for t in args.targets if t not in venues]
         return args
 
     def _verb_arguments(self, verb: Token, trigger: Trigger, reader: ArgumentReader, frame: dict,
