@@ -332,7 +332,7 @@ class FactExtractor:
             # "Serval a mobilisé 1.700 militaires français": the demonym says whose, not where
             args.targets = [t for t in args.targets if not any(reader.linked.same_side(s, t) for s in args.sources)]
         self._complete_target(token, trigger, reader, sent, args, host)
-        if trigger.type in VENUE_TYPES and trigger.theme != "visit" and token.pos_ in ("VERB", "AUX"):
+        if trigger.type in VENUE_TYPES and trigger.theme not in ("visit", "visited_place") and token.pos_ in ("VERB", "AUX"):
             # "réunis jeudi à Abuja": the capital where they meet is a venue, not a party
             venues = {m.actor_id for i in _complement_tokens(token) if (m := reader.linked.token_mention.get(i))
                       and m.place_use and m.kind == "metonym" and _case(reader.doc[i]) & {"à", "en", "dans"}}
