@@ -428,3 +428,17 @@ def test_the_capital_where_leaders_meet_is_a_venue_not_a_party(extractor):
     text = "Les chefs d'État de la Cédéao, réunis jeudi à Abuja, ont durci le ton face à Niamey."
     result, _ = facts_of(extractor, text, "2023-08-11")
     assert not [f for f in result.facts if f.type == "meet" and "nigeria" in (f.source, f.target)]
+
+
+def test_equipment_makers_supply_and_relations_with_x_name_x(extractor):
+    text = "Une trentaine de blindés, produits par le groupe chinois Norinco, ont été livrés à l'armée malienne."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "arms_transfer", "norinco", "fama") is not None
+    text = "Bamako a annoncé la rupture de ses relations diplomatiques avec l'Ukraine."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "reject", "mali", "ukraine") is not None
+    text = "Le Niger, allié du Mali, a commandé des drones turcs."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "arms_transfer", "turkey", "niger") is not None
+    fact = find(result, "cooperate")
+    assert fact is not None and {fact.source, fact.target} == {"niger", "mali"}

@@ -221,10 +221,10 @@ class ArgumentReader:
         return []
 
     def _relation_sides(self, noun: Token, depth: int) -> list[str]:
-        """Both sides of "les relations entre X et Y"."""
+        """Both sides of "les relations entre X et Y", the other side of "ses relations avec Y"."""
         sides: list[str] = []
         for child in noun.children:
-            if child.dep_ == "nmod" and _case(child) & {"entre", "between"}:
+            if child.dep_ == "nmod" and _case(child) & {"entre", "between", "avec", "with"}:
                 sides += [a for a in self.actors_of(child, depth + 1) if a not in sides]
         return sides
 

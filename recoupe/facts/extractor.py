@@ -313,6 +313,9 @@ class FactExtractor:
             args.targets = [t for t in args.targets if t not in args.sources]
         if not args.sources and trigger.type in ("deploy", "withdraw"):
             args.sources = self._deployed_troops(token, reader, sent)
+        if not args.sources and trigger.type == "arms_transfer" and token.pos_ == "VERB":
+            # "des blindés, produits par Norinco, ont été livrés": the maker supplies them
+            args.sources = [a for c in token.children if c.dep_ == "nsubj:pass" for a in self._maker_of(c, reader)]
         if not args.sources and args.targets and trigger.type in reader.verbs.implicit_sides:
             args.sources = [MISSING]  # "les autorités maliennes ont reçu un hélicoptère": from whom, the article says
         if not args.sources:
@@ -352,6 +355,8 @@ class FactExtractor:
             givers = [g for g in givers if g not in subject]  # "acquis par Bamako": Bamako receives
             if not givers:
                 givers = [a for c in reader.complements(verb, None) for a in reader.actors_of(c)]
+            if not givers and trigger.type == "arms_transfer":
+                givers = [a for c in reader.complements(verb, None) for a in self._maker_of(c, reader)]
             return self._with_place(verb, reader, Arguments(givers, subject))
         targets: list[str] = []
         if target_kind in ("location", "location_from"):
@@ -478,8 +483,18 @@ class FactExtractor:
         return allies, opposed
 
     @staticmethod
+    def _maker_of(thing: Token, reader: ArgumentReader) -> list[str]:
+        """Who made the equipment ("trois drones Akinci, conçus par Baykar"; "des blindés produits
+        par le groupe chinois Norinco"): the supplier, when the sentence names no other."""
+        return [a for acl in thing.children if acl.dep_ == "acl"
+                for agent in acl.children if agent.dep_ == "obl:agent" for a in reader.actors_of(agent)]
+
+    @staticmethod
     def _predicate_subject(noun: Token, reader: ArgumentReader) -> list[str]:
-        """The subject of a predicate nominal ("X est l'allié de Y", "X est devenu le partenaire de Y")."""
+        """The subject of a predicate nominal ("X est l'allié de Y", "X est devenu le partenaire de Y"),
+        or the phrase an apposition describes ("le Niger, allié du Mali")."""
+        if noun.dep_ == "appos" and noun.head.i != noun.i and noun.head.pos_ in ("NOUN", "PROPN"):
+            return reader.actors_of(noun.head)
         if any(c.dep_ == "cop" for c in noun.children):
             clause = noun
         elif noun.dep_ == "xcomp" and fold(noun.head.lemma_) in reader.verbs.copular_verbs:
