@@ -442,3 +442,11 @@ def test_equipment_makers_supply_and_relations_with_x_name_x(extractor):
     assert find(result, "arms_transfer", "turkey", "niger") is not None
     fact = find(result, "cooperate")
     assert fact is not None and {fact.source, fact.target} == {"niger", "mali"}
+
+
+def test_a_participle_under_aurait_is_active_and_solliciter_de_names_the_asked(extractor):
+    text = ("Le Mali subit la pression des jihadistes. Selon une source sécuritaire, la junte "
+            "malienne aurait par ailleurs sollicité de Moscou l'envoi de renforts.")
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "request", "mali", "russia")
+    assert fact is not None and fact.modality == "hedged"

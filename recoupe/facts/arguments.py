@@ -355,7 +355,12 @@ class ArgumentReader:
     def subject(self, verb: Token) -> list[str]:
         """Who acts: the subject, the agent of a passive, or the subject inherited from a governing verb."""
         children = list(verb.children)
-        passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children) or "Pass" in verb.morph.get("Voice")
+        # "la junte aurait sollicité": the parser may call an active subject nsubj:pass, or hang
+        # the participle on "aurait"; "avoir" as the auxiliary makes the verb active
+        active_aux = any(c.dep_ == "aux:tense" and fold(c.lemma_) == "avoir" for c in children) or (
+            verb.dep_ == "xcomp" and verb.head.pos_ == "AUX" and fold(verb.head.lemma_) == "avoir")
+        passive = any(c.dep_ == "aux:pass" for c in children) or "Pass" in verb.morph.get("Voice") and not active_aux or (
+            any(c.dep_ == "nsubj:pass" for c in children) and not active_aux)
         # the reflexive, whatever the parser calls it ("s'en est pris" may get "mark")
         middle = any(c.pos_ == "PRON" and fold(c.text) in ("se", "s'", "s’") for c in children)
         middle = middle or fold(verb.lemma_) in self.verbs.etre_verbs  # "ils sont entrés": not a passive
@@ -367,7 +372,7 @@ class ArgumentReader:
                 [c for c in children if c.dep_ in ("obl", "obl:mod") and "par" in _case(c)]
             if agents or passive:
                 return self.actors_of(agents[0]) if agents else self._event_agent(verb)
-        subjects = [c for c in children if c.dep_ == "nsubj"]
+        subjects = [c for c in children if c.dep_ == "nsubj" or c.dep_ == "nsubj:pass" and not passive]
         for subject in subjects:  # "Jean-Yves Le Drian" may come out as two subjects
             actors = self.actors_of(subject)
             if actors:

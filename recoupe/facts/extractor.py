@@ -378,6 +378,8 @@ class FactExtractor:
             wanted = AGENT_CASES if trigger.type == "request" else RECIPIENT_CASES
             comps = comps or [g for c in reader.complements(verb, None) for g in c.children
                               if g.dep_ == "nmod" and _case(g) & wanted] or reader.complements(verb, None)
+            if not comps and trigger.type == "request":  # "a sollicité de Moscou l'envoi de renforts"
+                comps = reader.complements(verb, AGENT_CASES - {"par", "by"}, deps=("obl:arg", "obl"))
         elif target_kind == "partner":
             comps = reader.complements(verb, PARTNER_CASES) + reader.complements(verb, None)
             if not comps and verb.dep_ in ("acl", "appos"):  # "le Niger, allié de Bamako": the participle's genitive
