@@ -54,6 +54,11 @@ class Arguments:
     theatre: list[str] = field(default_factory=list)  # "la lutte au Mali": where a force fights, not whom
 
 
+def _possessed(noun: Token) -> bool:
+    """ "leur sommet", "son retrait": a possessive determiner names the noun's actor."""
+    return any(c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in noun.children)
+
+
 def _case(token: Token) -> set[str]:
     """The prepositions of a nominal ("face aux rebelles" -> {"face", "aux"}), also when the
     parser hangs them on a modifier of the nominal ("face aux rebelles touaregs")."""
@@ -458,8 +463,10 @@ class ArgumentReader:
             if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and token.dep_ != "amod"):
                 if token.dep_ in ("nsubj", "nsubj:pass"):
                     return []
-                if token.dep_ == "obl:mod" and not _case(token) & {"dans", "en"}:
-                    return []  # "à l'issue de la rencontre, les dirigeants ont...": a circumstance, not their act
+                if token.dep_ == "obl:mod" and not _case(token) & {"dans", "en"} and not _possessed(noun):
+                    # "à l'issue de la rencontre, les dirigeants ont...": a circumstance, not their
+                    # act; but "lors de leur premier sommet" is theirs
+                    return []
                 return self.subject(head)
             token = head
         return []
