@@ -450,3 +450,17 @@ def test_a_participle_under_aurait_is_active_and_solliciter_de_names_the_asked(e
     result, _ = facts_of(extractor, text)
     fact = find(result, "request", "mali", "russia")
     assert fact is not None and fact.modality == "hedged"
+
+
+def test_a_participle_hung_on_a_noun_takes_its_stranded_auxiliarys_subject(extractor):
+    text = "La Russie, premier fournisseur de l'armée malienne, a pour sa part livré en août deux hélicoptères au Mali."
+    result, _ = facts_of(extractor, text, "2024-11-30")
+    fact = find(result, "arms_transfer", "russia")
+    assert fact is not None and fact.target in ("mali", "fama")
+
+
+def test_a_generic_description_with_a_name_is_the_named_group(extractor):
+    text = "Le groupe jihadiste JNIM a affirmé avoir tendu une embuscade à un convoi de l'armée malienne."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "fight", "jnim", "fama")
+    assert fact is not None and fact.speaker == "jnim"

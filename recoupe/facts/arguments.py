@@ -128,6 +128,12 @@ class VerbClasses:
 
 
 @lru_cache(maxsize=1)
+def _generic_actors() -> frozenset[str]:
+    """ONTOLOGY.md's generic actors (jihadists, civilians): a name beside them is more precise."""
+    return frozenset(load_yaml("lexicons/fr/actor_context.yaml")["generic_actors"])
+
+
+@lru_cache(maxsize=1)
 def _place_head_nouns() -> frozenset[str]:
     """Nouns after which "du Mali" is a place (lexicons/fr/actor_context.yaml)."""
     return frozenset(fold(w) for w in load_yaml("lexicons/fr/actor_context.yaml")["place_head_nouns"])
@@ -287,10 +293,12 @@ class ArgumentReader:
         """The actor named by a token or, failing that, the one inside its phrase: names before
         demonyms ("les mercenaires du groupe russe Wagner" is Wagner), then the nearest."""
         mention = self.linked.token_mention.get(token.i)
-        if mention is not None and mention.kind == "demonym":
+        if mention is not None and (mention.kind == "demonym" or mention.actor_id in _generic_actors()):
             named = self._named_complement(token)
-            if named:
-                return named  # "les paramilitaires russes du groupe Wagner" are Wagner
+            if named and named != mention.actor_id:
+                # "les paramilitaires russes du groupe Wagner" are Wagner; "le groupe jihadiste
+                # JNIM" is the JNIM
+                return named
         if mention is not None:
             return self._collective(mention)
         found: list[tuple[int, int, ActorMention]] = []
@@ -328,13 +336,15 @@ class ArgumentReader:
                     and fold(noun.lemma_) in _place_head_nouns())
 
     def _named_complement(self, token: Token) -> Optional[str]:
-        """A group or company named in a genitive or apposition of the token."""
+        """A group or company named in a genitive or apposition of the token (not in the token's
+        own mention: "le groupe jihadiste JNIM" names the JNIM beside the generic words)."""
+        own = self.linked.token_mention.get(token.i)
         for child in token.children:
-            if child.dep_ not in ("nmod", "appos") or _case(child) & (TARGET_CASES - {"de"}):
+            if child.dep_ not in ("nmod", "appos", "amod", "flat:name") or _case(child) & (TARGET_CASES - {"de"}):
                 continue
             for sub in child.subtree:
                 mention = self.linked.token_mention.get(sub.i)
-                actor = self.linked.actors.get(mention.actor_id) if mention else None
+                actor = self.linked.actors.get(mention.actor_id) if mention and mention is not own else None
                 if actor and mention.kind == "name" and actor.type in ("group", "company", "force"):
                     return actor.id
         return None
@@ -399,7 +409,24 @@ class ArgumentReader:
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
             return self.subject(verb.head)
         if verb.dep_ in ("acl", "appos") and verb.head.pos_ in ("NOUN", "PROPN"):
-            return self.actors_of(verb.head, conj=True)
+            return self.actors_of(verb.head, conj=True) or self._stranded_auxiliary_subject(verb)
+        return []
+
+    def _stranded_auxiliary_subject(self, participle: Token) -> list[str]:
+        """ "La Russie, ..., a pour sa part livré deux avions": the parser hangs the participle
+        on a noun and makes its auxiliary the root; the auxiliary's subject is the participle's."""
+        if "Part" not in participle.morph.get("VerbForm"):
+            return []
+        node = participle
+        for _ in range(3):
+            node = node.head
+            if node.pos_ == "AUX" and fold(node.lemma_) in ("avoir", "etre"):
+                subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
+                if not subjects and node.head.i != node.i and node.head.pos_ in ("PROPN", "NOUN") and node.head.i < node.i:
+                    subjects = [node.head]  # or hangs the auxiliary on the subject itself
+                return self.actors_of(subjects[0], conj=False) if subjects else []
+            if node.head.i == node.i:
+                break
         return []
 
     def _event_agent(self, verb: Token) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
+from ..data import load_yaml
 from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
@@ -47,6 +48,7 @@ class Attributor:
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
         self.text = self.doc.text  # a property that joins every token: read it once
+        self.generic = set(load_yaml("lexicons/fr/actor_context.yaml")["generic_actors"])
         self.quotes = _quote_spans(self.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
         self.quote_speakers = {q: self._quote_speaker(q) for q in self.quotes}
@@ -241,10 +243,11 @@ class Attributor:
         for t in subtree:
             if t.i in self.linked.media_tokens:
                 return slug(self.linked.media_tokens[t.i])
-        for t in sorted(subtree, key=lambda t: abs(t.i - head.i)):
-            mention = self.linked.token_mention.get(t.i)
-            if mention is not None:
-                return mention.actor_id
+        named = [self.linked.token_mention[t.i] for t in sorted(subtree, key=lambda t: abs(t.i - head.i))
+                 if t.i in self.linked.token_mention]
+        specific = [m for m in named if m.actor_id not in self.generic]  # "le groupe jihadiste JNIM"
+        if named:
+            return (specific or named)[0].actor_id
         if fold(head.lemma_) in self.unknown_markers or fold(head.text) in self.unknown_markers:
             return UNKNOWN
         if head.ent_type_ in ("ORG", "MISC") or head.pos_ == "PROPN":
