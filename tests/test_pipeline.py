@@ -37,3 +37,22 @@ def test_words_of_a_streamed_article_do_not_stay_in_the_vocabulary(extractor):
     kept = _articles(1, "Zk")[0]
     extractor.extract(kept)
     assert "Zk00000qz" in extractor.nlp.vocab.strings
+
+
+def test_priming_the_tokenizer_keeps_no_word_of_the_corpus(extractor):
+    """The primer splits the coming texts outside memory zones, but only chunks of strings the
+    model already had: the vocabulary does not grow, and the texts tokenize as before."""
+    from recoupe.nlp import TokenizerPrimer
+
+    nlp = extractor.nlp
+    texts = [t.format(code=f"Zp{i:05d}qz") for i, t in enumerate(TEXTS)]
+    with nlp.memory_zone():
+        before = [[t.text for t in nlp.make_doc(text)] for text in texts]
+    strings = len(nlp.vocab.strings)
+    primer = TokenizerPrimer(nlp)
+    primer.prime(texts)
+    assert len(nlp.vocab.strings) == strings
+    assert not any(f"Zp{i:05d}qz" in nlp.vocab.strings for i in range(3))
+    assert primer.room < nlp.tokenizer.max_cache_size  # the known chunks were primed
+    with nlp.memory_zone():
+        assert [[t.text for t in nlp.make_doc(text)] for text in texts] == before

@@ -9,6 +9,7 @@ no final full stop.
 from __future__ import annotations
 
 import logging
+from typing import Iterable
 
 import spacy
 from spacy.language import Language
@@ -48,3 +49,49 @@ def load_pipeline(model: str = MODEL_NAME) -> Language:
     nlp.add_pipe("recoupe_line_breaks", before="parser")
     LOGGER.debug("pipeline %s: %s", model, nlp.pipe_names)
     return nlp
+
+
+class TokenizerPrimer:
+    """Fills the tokenizer's cache with the chunks of the texts about to be read.
+
+    spaCy remembers how it split each whitespace-delimited chunk ("l'armée", "Mali,") and
+    skips the affix rules the next time, but never inside a memory zone, where the extractor
+    reads everything: there every chunk was split again (a tenth of the model's time).  Before a
+    zone, ``prime`` splits the new chunks of the coming texts outside it, so that the cache
+    fills as it does outside zones, but only with chunks whose every token is a string the model
+    already holds: no word of the corpus stays in the vocabulary.  It stops when the cache is
+    full (spaCy's own bound: memory stays flat)."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.room = nlp.tokenizer.max_cache_size  # chunks spaCy will still cache
+        self.seen: set[str] = set()  # chunks already primed or refused
+        self.max_seen = 4 * self.room  # a stream of ever new words stops the priming too
+
+    @property
+    def active(self) -> bool:
+        """Whether priming can still fill the cache."""
+        return self.room > 0 and len(self.seen) < self.max_seen
+
+    def prime(self, texts: Iterable[str]) -> None:
+        """Cache the chunks of ``texts`` made only of known strings (call outside memory zones)."""
+        if not self.active or self.nlp.vocab.in_memory_zone:
+            return
+        new = []
+        for text in texts:
+            for chunk in text.split():  # str.isspace splits, as the tokenizer does
+                if chunk not in self.seen:
+                    self.seen.add(chunk)
+                    new.append(chunk)
+        if not new:
+            return
+        tokenizer = self.nlp.tokenizer
+        with self.nlp.memory_zone():  # split once where new strings are freed afterwards
+            pieces = [[t.text for t in tokenizer(chunk)] for chunk in new]
+        strings = self.nlp.vocab.strings  # outside the zone: the model's strings only
+        for chunk, words in zip(new, pieces):
+            if self.room <= 0:
+                break
+            if all(w in strings for w in words):
+                tokenizer(chunk)  # outside a zone: spaCy caches the chunk's split
+                self.room -= 1
