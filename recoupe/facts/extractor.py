@@ -80,12 +80,11 @@ class FactExtractor:
         """Lexicon entries a token announces, ambiguous ones checked against their theme."""
         if token.i in linked.token_mention:
             return []  # "l'opération Serval" names an actor, it is no event
-        found = []
-        for form in lemma_candidates(token):
-            found = self.lex.triggers_for(form, token.pos_)
-            if found:
-                break
-        for phrase in self.lex.phrases_from(fold(token.lemma_), fold(token.text)):
+        entries, phrases = self.lex.candidates(token.lemma_, token.text, token.pos_)
+        if not entries and not phrases:
+            return []
+        found = list(entries)
+        for phrase in phrases:
             tokens = _phrase_tokens(token, len(phrase.phrase))
             if tuple(fold(t.lemma_) for t in tokens) == phrase.phrase or tuple(fold(t.text) for t in tokens) == phrase.phrase:
                 found.append(phrase)
