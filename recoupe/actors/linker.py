@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..data import load_yaml
 from ..model import Actor, Article
+from ..nlp.text import doc_text
 from ..textnorm import fold, slug, strip_article
 from .kb import KnowledgeBase
 from .matcher import FormIndex
@@ -169,7 +170,7 @@ class Linker:
         """Tokens on lines that are menus, bylines, credits or links."""
         clutter: set[int] = set()
         offset = 0
-        for line in doc.text.split("\n"):
+        for line in doc_text(doc).split("\n"):
             stripped = line.strip()
             if stripped and any(r.search(stripped) for r in self.clutter_res):
                 span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
@@ -189,7 +190,7 @@ class Linker:
         mentions: list[ActorMention] = []
         media: dict[int, str] = {}
         matches = [m for m in self.actor_forms.find(doc) if m.start not in clutter]
-        text = doc.text  # a property that joins every token: read it once
+        text = doc_text(doc)
         name_spans = {i for m in matches for i in range(m.start, m.end)
                       if any(kind == "name" for _, kind in m.payloads)}
         for match in matches:

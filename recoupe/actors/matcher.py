@@ -12,6 +12,7 @@ from typing import Generic, Iterable, TypeVar
 
 from spacy.tokens import Doc
 
+from ..nlp.text import folded_texts, token_texts
 from ..textnorm import fold
 
 T = TypeVar("T")
@@ -64,8 +65,7 @@ class FormIndex(Generic[T]):
 
     def find(self, doc: Doc) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
-        exact = [t.text for t in doc]
-        folded = [fold(text) for text in exact]
+        exact, folded = token_texts(doc), folded_texts(doc)  # shared by every index
         found: list[Match] = []
         i, n = 0, len(doc)
         while i < n:

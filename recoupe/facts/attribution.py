@@ -12,6 +12,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
+from ..nlp.text import doc_text
 from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
@@ -46,7 +47,7 @@ class Attributor:
         self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p}
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
-        self.text = self.doc.text  # a property that joins every token: read it once
+        self.text = doc_text(self.doc)  # a property that joins every token: read it once
         self.quotes = _quote_spans(self.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
         self.quote_speakers = {q: self._quote_speaker(q) for q in self.quotes}

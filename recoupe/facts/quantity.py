@@ -7,6 +7,7 @@ what is counted (troops, drones, helicopters, aircraft, usd, eur, killed, people
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -14,6 +15,7 @@ from typing import Optional
 from spacy.tokens import Span
 
 from ..data import load_yaml
+from ..nlp.text import span_text, token_starts
 from ..textnorm import fold
 
 _DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?![\d])|\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:,\d+)?"
@@ -80,7 +82,7 @@ def _to_number(text: str) -> Optional[float]:
 
 def find_quantities(sent: Span) -> list[Quantity]:
     """Every number-with-unit of a sentence."""
-    text = sent.text.replace("’", "'")
+    text = span_text(sent).replace("’", "'")
     found = []
     for m in _number_re().finditer(text):
         if not m.group(0).strip():
@@ -154,7 +156,8 @@ def _unit_after(sent: Span, char: int) -> tuple[float, Optional[str], int]:
     """Multiplier and unit of the words after a number: "milliards de dollars", "hélicoptères de combat"."""
     t = _tables()
     doc = sent.doc
-    tokens = [tok for tok in sent if tok.idx >= char][:7]
+    first = bisect_left(token_starts(doc), char, sent.start, sent.end)  # the sentence's first token at ``char``
+    tokens = [doc[i] for i in range(first, min(first + 7, sent.end))]
     multiplier = 1.0
     for k, tok in enumerate(tokens):
         low = fold(tok.text)

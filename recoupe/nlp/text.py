@@ -1,0 +1,56 @@
+"""Texts of a parsed doc, read once per doc.
+
+spaCy's ``Doc.text`` and ``Span.text`` join their tokens' texts at every call (a Python
+object per token); the rules ask for them in every stage.  These helpers keep the doc's
+text in ``doc.user_data`` (it lives and dies with the doc, inside its memory zone) and
+slice it.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ..textnorm import fold
+
+_TEXT = ("recoupe", "text")
+_WORDS = ("recoupe", "words")
+_FOLDED = ("recoupe", "folded")
+_STARTS = ("recoupe", "starts")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text``: its characters of the doc's text."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, in order (``[t.text for t in doc]`` without a Token per word)."""
+    words = doc.user_data.get(_WORDS)
+    if words is None:
+        text = doc_text(doc)
+        lengths = doc.to_array("LENGTH").tolist()
+        words = doc.user_data[_WORDS] = [text[s:s + n] for s, n in zip(token_starts(doc), lengths)]
+    return words
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Every token's first character (``token.idx``), in order."""
+    starts = doc.user_data.get(_STARTS)
+    if starts is None:
+        starts = doc.user_data[_STARTS] = doc.to_array("IDX").tolist()
+    return starts
+
+
+def folded_texts(doc: Doc) -> list[str]:
+    """Every token's text folded (``textnorm.fold``: no case, no accents), in order."""
+    folded = doc.user_data.get(_FOLDED)
+    if folded is None:
+        folded = doc.user_data[_FOLDED] = [fold(w) for w in token_texts(doc)]
+    return folded
