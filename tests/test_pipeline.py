@@ -56,3 +56,10 @@ def test_priming_the_tokenizer_keeps_no_word_of_the_corpus(extractor):
     assert primer.room < nlp.tokenizer.max_cache_size  # the known chunks were primed
     with nlp.memory_zone():
         assert [[t.text for t in nlp.make_doc(text)] for text in texts] == before
+
+
+def test_line_breaks_and_final_punctuation_end_sentences_and_nothing_else(extractor):
+    text = "Sommet à Bamako\nSelon Reuters, des soldats auraient été déployés à Gao. Le Mali dément."
+    doc = extractor.nlp(text)
+    assert [s.text.strip() for s in doc.sents] == [
+        "Sommet à Bamako", "Selon Reuters, des soldats auraient été déployés à Gao.", "Le Mali dément."]

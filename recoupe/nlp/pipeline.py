@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Iterable
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .text import token_texts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,16 +30,19 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "”", ":", ";", ")"}
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break; elsewhere only after sentence-final punctuation
     (the parser otherwise cuts "Selon Reuters, des soldats | auraient été déployés")."""
-    # one pass with the previous token at hand: indexing the doc per token costs as much
-    # as the rest of this component
+    # on the tokens' texts and one array, not on Token objects (a Python object per token, and
+    # a setter call, cost three times the rest); a token's own trailing whitespace is one space
+    # at most (a line break is a token of its own, or inside one)
+    starts = doc.to_array("SENT_START").astype("int64").tolist()  # 1 starts, -1 does not, 0 unknown
     previous = None
-    for token in doc:
+    for i, word in enumerate(token_texts(doc)):
         if previous is not None:
-            if "\n" in previous.text or "\n" in previous.whitespace_:
-                token.is_sent_start = True
-            elif previous.text not in SENTENCE_END and not previous.text.endswith("."):
-                token.is_sent_start = False
-        previous = token
+            if "\n" in previous:
+                starts[i] = 1
+            elif previous not in SENTENCE_END and not previous.endswith("."):
+                starts[i] = -1
+        previous = word
+    doc.from_array("SENT_START", numpy.array(starts, dtype="int64").astype("uint64"))
     return doc
 
 
