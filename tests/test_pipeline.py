@@ -3,6 +3,7 @@ what the model learnt from each article (memory flat in corpus size)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from recoupe.model import Article
 
@@ -63,3 +64,21 @@ def test_line_breaks_and_final_punctuation_end_sentences_and_nothing_else(extrac
     doc = extractor.nlp(text)
     assert [s.text.strip() for s in doc.sents] == [
         "Sommet à Bamako", "Selon Reuters, des soldats auraient été déployés à Gao.", "Le Mali dément."]
+
+
+def test_the_pipeline_gives_every_token_the_model_s_own_attributes(extractor):
+    """The attribute rules done on arrays (PosTags) and the line-break component give the same
+    tags, parts of speech, morphology, lemmas, parse and entities as the model's own components."""
+    import spacy
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+
+    from recoupe.ingest import read_articles
+
+    reference = spacy.load("fr_core_news_md")
+    reference.add_pipe("recoupe_line_breaks", before="parser")
+    assert "attribute_ruler" in reference.pipe_names and "attribute_ruler" not in extractor.nlp.pipe_names
+    texts = [a.text for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")]) if isinstance(a, Article)]
+    texts.append("Deux lignes\n\n  avec des espaces \t et\u00a0des tabulations.\n")
+    attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+    for ours, theirs in zip(extractor.nlp.pipe(texts), reference.pipe(texts)):
+        assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()
