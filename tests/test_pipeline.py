@@ -82,3 +82,20 @@ def test_the_pipeline_gives_every_token_the_model_s_own_attributes(extractor):
     attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
     for ours, theirs in zip(extractor.nlp.pipe(texts), reference.pipe(texts)):
         assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()
+
+
+def test_sentences_found_once_are_spacy_s_sentences(extractor):
+    """doc.sents, span.sent and token.sent answer from sentences found once per doc: the same
+    spans as spaCy's, with the same texts."""
+    from recoupe.ingest import read_articles
+    from recoupe.nlp.text import keep_sentences
+
+    texts = [a.text for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")])
+             if isinstance(a, Article)] + ["", "\n", "Une seule phrase sans point"]
+    for doc in extractor.nlp.pipe(texts):
+        ours = [(s.start, s.end, s.text) for s in doc.sents]
+        of_tokens = [(t.sent.start, t.sent.end) for t in doc]
+        del doc.user_hooks["sents"], doc.user_span_hooks["sent"]  # spaCy's own
+        assert ours == [(s.start, s.end, s.text) for s in doc.sents]
+        assert of_tokens == [(t.sent.start, t.sent.end) for t in doc]
+        keep_sentences(doc)

@@ -20,7 +20,7 @@ from spacy.parts_of_speech import IDS
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
-from .text import token_texts
+from .text import keep_sentences, token_texts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -48,6 +48,12 @@ def line_breaks(doc: Doc) -> Doc:
         previous = word
     doc.from_array("SENT_START", numpy.array(starts, dtype="int64").astype("uint64"))
     return doc
+
+
+@Language.component("recoupe_sentences")
+def sentences_once(doc: Doc) -> Doc:
+    """Sentences found once per doc, their texts sliced from the doc's (``text.keep_sentences``)."""
+    return keep_sentences(doc)
 
 
 class PosTags:
@@ -120,6 +126,7 @@ def load_pipeline(model: str = MODEL_NAME) -> Language:
         raise SystemExit(f"[E010] spaCy model {model!r} is not installed ({exc}); run `make setup`") from None
     nlp.add_pipe("recoupe_line_breaks", before="parser")
     fast_attribute_rules(nlp)
+    nlp.add_pipe("recoupe_sentences", last=True)
     LOGGER.debug("pipeline %s: %s", model, nlp.pipe_names)
     return nlp
 

@@ -7,6 +7,8 @@ slice it.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc, Span
 
 from ..textnorm import fold
@@ -15,6 +17,7 @@ _TEXT = ("recoupe", "text")
 _WORDS = ("recoupe", "words")
 _FOLDED = ("recoupe", "folded")
 _STARTS = ("recoupe", "starts")
+_SENTS = ("recoupe", "sentences")
 
 
 def doc_text(doc: Doc) -> str:
@@ -54,3 +57,41 @@ def folded_texts(doc: Doc) -> list[str]:
     if folded is None:
         folded = doc.user_data[_FOLDED] = [fold(w) for w in token_texts(doc)]
     return folded
+
+
+class Sentence(Span):
+    """A sentence whose ``text`` is a slice of the doc's text (``Span.text`` joins the tokens
+    at every call, and the rules read a sentence's text for every trigger)."""
+
+    @property
+    def text(self) -> str:
+        return doc_text(self.doc)[self.start_char:self.end_char]
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The doc's sentences (``Doc.sents``: a token whose sent_start is 1 starts one), found once."""
+    return _sentences(doc)[0]
+
+
+def sentence_of(span: Span) -> Sentence:
+    """``Span.sent``: the sentence of the span's first token."""
+    sents, starts = _sentences(span.doc)
+    return sents[bisect_right(starts, span.start) - 1]
+
+
+def _sentences(doc: Doc) -> tuple[list[Sentence], list[int]]:
+    found = doc.user_data.get(_SENTS)
+    if found is None:
+        flags = doc.to_array("SENT_START").tolist()
+        starts = [0] + [i for i in range(1, len(flags)) if flags[i] == 1]
+        ends = starts[1:] + [len(doc)]
+        sents = [Sentence(doc, s, e) for s, e in zip(starts, ends) if s < e]
+        found = doc.user_data[_SENTS] = (sents, [s.start for s in sents])
+    return found
+
+
+def keep_sentences(doc: Doc) -> Doc:
+    """Make ``doc.sents``, ``span.sent`` and ``token.sent`` answer from ``sentences``."""
+    doc.user_hooks["sents"] = sentences
+    doc.user_span_hooks["sent"] = sentence_of
+    return doc
