@@ -21,13 +21,14 @@ from spacy.tokens import Doc, Span, Token
 
 from ..data import load_yaml
 from ..model import Actor, Article
-from ..nlp.text import doc_text
+from ..nlp.text import doc_text, tokens_tagged
 from ..textnorm import fold, slug, strip_article
 from .kb import KnowledgeBase
 from .matcher import FormIndex
 
 LOGGER = logging.getLogger(__name__)
 
+NOUNS = frozenset({"NOUN"})
 LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "depuis", "de", "du", "des", "in", "at", "to", "from"}
 ORG_HEADS = {
     "groupe": "group", "mouvement": "group", "front": "group", "coalition": "group", "milice": "group",
@@ -152,8 +153,8 @@ class Linker:
     def _host_government(self, doc: Doc, clutter: set[int], taken: set[int], host: str) -> list[ActorMention]:
         """ "la junte", "le gouvernement de transition": the host country's government."""
         found = []
-        for token in doc:
-            if token.i in taken or token.i in clutter or token.pos_ != "NOUN":
+        for token in tokens_tagged(doc, NOUNS):
+            if token.i in taken or token.i in clutter:
                 continue
             lemma = fold(token.lemma_)
             if lemma in self.host_nouns:

@@ -12,12 +12,13 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
-from ..nlp.text import doc_text
+from ..nlp.text import doc_text, folded_texts, tokens_tagged
 from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
 DEFINITE = {"le", "la", "l'", "les", "the"}
+VERBS = frozenset({"VERB", "AUX"})
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,12 @@ class Attributor:
     def _selon(self, sent: Span) -> list[Reported]:
         """ "selon X", "d'après X", "according to X": the rest of the sentence is X's."""
         found = []
-        for token in sent:
-            low = fold(token.text)
+        folded = folded_texts(self.doc)
+        for i in range(sent.start, sent.end):
+            low = folded[i]
             if low not in self.prepositions and low not in self.preposition_starts:
                 continue
+            token = self.doc[i]
             two = fold(" ".join(t.text for t in self.doc[token.i:token.i + 2]))
             if low not in self.prepositions and two not in self.prepositions:
                 continue
@@ -85,9 +88,7 @@ class Attributor:
     def _speech(self, sent: Span) -> list[Reported]:
         """A speech verb: its subject speaks; the content is its complement, or the rest of the sentence."""
         found = []
-        for token in sent:
-            if token.pos_ not in ("VERB", "AUX"):
-                continue
+        for token in tokens_tagged(self.doc, VERBS, sent.start, sent.end):
             incise = self._is_incise(token)
             denial = fold(token.lemma_) in self.denial_verbs
             if not (self._is_speech(token) or denial or incise and fold(token.lemma_) in self.event_verbs):
@@ -130,8 +131,8 @@ class Attributor:
         """ "Macron a annoncé la fin de Barkhane": the announcer is who says so, but an official
         act announced stays asserted (cue "event"), unless another cue covers it."""
         out = []
-        for token in sent:
-            if token.pos_ not in ("VERB", "AUX") or fold(token.lemma_) not in self.event_verbs or self._is_incise(token):
+        for token in tokens_tagged(self.doc, VERBS, sent.start, sent.end):
+            if fold(token.lemma_) not in self.event_verbs or self._is_incise(token):
                 continue
             subjects = [c for c in token.children if c.dep_ == "nsubj"]
             speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)

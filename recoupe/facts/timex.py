@@ -214,6 +214,7 @@ def _words() -> tuple[dict, dict, dict]:
 DIGIT = "digit"
 _DIGIT_RE = re.compile(r"\d")  # \d as the patterns read it (any decimal digit)
 _CASE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # what re.IGNORECASE also takes for i and s
+_TRICKY = re.compile("[İıſ]")
 
 Needs = tuple  # of DIGIT or tuples of lowercase words
 
@@ -281,7 +282,7 @@ def find_times(text: str, pub_date: Optional[str], offset: int = 0) -> list[Time
     """Every time expression of a text, resolved; longest first where they overlap."""
     pub = PubDate.parse(pub_date)
     text = text.replace("’", "'")  # same length: offsets stay valid
-    low = text.translate(_CASE).lower()
+    low = (text.translate(_CASE) if _TRICKY.search(text) else text).lower()
     candidates: list[TimeExpr] = []
     known: dict = {}
     for pattern, handler, since, needs in _patterns():

@@ -8,8 +8,10 @@ slice it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Iterator, Optional
 
-from spacy.tokens import Doc, Span
+from spacy.parts_of_speech import IDS
+from spacy.tokens import Doc, Span, Token
 
 from ..textnorm import fold
 
@@ -18,6 +20,8 @@ _WORDS = ("recoupe", "words")
 _FOLDED = ("recoupe", "folded")
 _STARTS = ("recoupe", "starts")
 _SENTS = ("recoupe", "sentences")
+_POS = ("recoupe", "pos")
+_POS_IDS: dict[frozenset, frozenset] = {}  # names of parts of speech -> their ids
 
 
 def doc_text(doc: Doc) -> str:
@@ -95,3 +99,18 @@ def keep_sentences(doc: Doc) -> Doc:
     doc.user_hooks["sents"] = sentences
     doc.user_span_hooks["sent"] = sentence_of
     return doc
+
+
+def tokens_tagged(doc: Doc, parts: frozenset[str], start: int = 0, end: Optional[int] = None) -> Iterator[Token]:
+    """The tokens of ``doc[start:end]`` whose part of speech is in ``parts``, in order (without a
+    Token object for the others).  Call it on a doc out of the pipeline: the parts of speech
+    are read once."""
+    pos = doc.user_data.get(_POS)
+    if pos is None:
+        pos = doc.user_data[_POS] = doc.to_array("POS").tolist()
+    wanted = _POS_IDS.get(parts)
+    if wanted is None:
+        wanted = _POS_IDS[parts] = frozenset(IDS[p] for p in parts)
+    for i in range(start, len(pos) if end is None else end):
+        if pos[i] in wanted:
+            yield doc[i]
