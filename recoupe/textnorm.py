@@ -44,11 +44,13 @@ def strip_article(text: str) -> str:
 
 def lemma_candidates(token) -> list[str]:
     """The model's lemma, then forms that repair its misses on inflected verbs ("estime" -> "estimer")."""
-    return lemma_forms(token.lemma_, token.text, token.pos_)
+    return list(lemma_forms(token.lemma_, token.text, token.pos_))
 
 
-def lemma_forms(lemma: str, word: str, pos: str) -> list[str]:
-    """``lemma_candidates`` of a token with this lemma, text and part of speech."""
+@lru_cache(maxsize=1 << 16)
+def lemma_forms(lemma: str, word: str, pos: str) -> tuple[str, ...]:
+    """``lemma_candidates`` of a token with this lemma, text and part of speech (kept, like
+    ``fold``, for the words the rules ask about over and over)."""
     forms = [lemma, word]
     text = fold(word)
     for suffix in ("es", "s", "e"):  # adjectives and participles: "présentes" -> "présent"
@@ -59,4 +61,4 @@ def lemma_forms(lemma: str, word: str, pos: str) -> list[str]:
                              ("era", "er"), ("eront", "er"), ("é", "er"), ("ée", "er"), ("és", "er"), ("ées", "er")):
             if text.endswith(suffix) and len(text) > len(suffix) + 2:
                 forms.append(text[: -len(suffix)] + repl)
-    return forms
+    return tuple(forms)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Iterator, Optional
 
-from spacy.parts_of_speech import IDS
+from spacy.parts_of_speech import IDS, NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 from ..textnorm import fold
@@ -21,6 +21,7 @@ _FOLDED = ("recoupe", "folded")
 _STARTS = ("recoupe", "starts")
 _SENTS = ("recoupe", "sentences")
 _POS = ("recoupe", "pos")
+_LEMMAS = ("recoupe", "lemmas")
 _POS_IDS: dict[frozenset, frozenset] = {}  # names of parts of speech -> their ids
 
 
@@ -114,3 +115,16 @@ def tokens_tagged(doc: Doc, parts: frozenset[str], start: int = 0, end: Optional
     for i in range(start, len(pos) if end is None else end):
         if pos[i] in wanted:
             yield doc[i]
+
+
+def token_words(doc: Doc) -> list[tuple[str, str, str]]:
+    """Every token's (lemma_, text, pos_), in order, read once (call it on a doc out of the
+    pipeline)."""
+    words = doc.user_data.get(_LEMMAS)
+    if words is None:
+        strings = doc.vocab.strings
+        lemmas = doc.to_array("LEMMA").tolist()
+        pos = doc.to_array("POS").tolist()
+        words = doc.user_data[_LEMMAS] = [(strings[lemma], text, POS_NAMES[p])
+                                          for lemma, text, p in zip(lemmas, token_texts(doc), pos)]
+    return words
