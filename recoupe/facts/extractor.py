@@ -92,8 +92,8 @@ class FactExtractor:
         return [t for t in found if self._theme_ok(token, t, linked)]
 
     def _candidates(self, sent: Span) -> Iterator[Token]:
-        """The tokens of a sentence the lexicon has entries or phrases for (the others cannot be
-        triggers: no Token object is made for them)."""
+        """The tokens of a sentence the lexicon has entries or phrases for: the others cannot be
+        triggers (``_triggers`` returns none for them), and no Token object is made for them."""
         doc = sent.doc
         words = token_words(doc)
         for i in range(sent.start, sent.end):

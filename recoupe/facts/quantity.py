@@ -55,6 +55,9 @@ _SPACES = re.compile(r"\s+")
 
 @lru_cache(maxsize=1)
 def _number_re() -> re.Pattern:
+    """A number (or range, or approximate noun) and what bounds it.  Every match must hold one
+    of ``_anchor_re``'s digits or words (``_numbers`` looks for them first): a branch without
+    one needs its own there."""
     t = _tables()
     words = "|".join(sorted(t["number_words"], key=len, reverse=True))
     approx = "|".join(sorted(t["approximate_nouns"], key=len, reverse=True))
