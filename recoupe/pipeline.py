@@ -20,7 +20,7 @@ from .actors.linker import Linker
 from .errors import reason_of
 from .facts import FactExtractor, load_lexicon
 from .model import Article, ArticleResult, InputError, Mention
-from .nlp import load_pipeline
+from .nlp import TokenizerPrimer, load_pipeline
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class Extractor:
         self.facts = FactExtractor(load_lexicon("fr"))
         self.batch_size = batch_size
         self.zone_size = zone_size
+        self.primer = TokenizerPrimer(self.nlp)
 
     def extract(self, article: Article) -> ArticleResult:
         """Actors and facts of one article."""
@@ -71,6 +72,10 @@ class Extractor:
         stream = iter(articles)
         for first in stream:
             zone = chain([first], islice(stream, self.zone_size - 1))  # read lazily: output streams
+            if self.primer.active:  # the model reads a batch ahead anyway
+                ahead = list(islice(zone, self.batch_size))
+                self.primer.prime(a.text for a in ahead)
+                zone = chain(ahead, zone)
             # results are plain dataclasses of Python strings: nothing of the docs outlives the zone
             with self.nlp.memory_zone():
                 pairs = ((a.text, a) for a in zone)

@@ -44,14 +44,21 @@ def strip_article(text: str) -> str:
 
 def lemma_candidates(token) -> list[str]:
     """The model's lemma, then forms that repair its misses on inflected verbs ("estime" -> "estimer")."""
-    forms = [token.lemma_, token.text]
-    text = fold(token.text)
+    return list(lemma_forms(token.lemma_, token.text, token.pos_))
+
+
+@lru_cache(maxsize=1 << 16)
+def lemma_forms(lemma: str, word: str, pos: str) -> tuple[str, ...]:
+    """``lemma_candidates`` of a token with this lemma, text and part of speech (kept, like
+    ``fold``, for the words the rules ask about over and over)."""
+    forms = [lemma, word]
+    text = fold(word)
     for suffix in ("es", "s", "e"):  # adjectives and participles: "présentes" -> "présent"
         if text.endswith(suffix) and len(text) > len(suffix) + 3:
             forms.append(text[: -len(suffix)])
-    if token.pos_ in ("VERB", "AUX"):
+    if pos in ("VERB", "AUX"):
         for suffix, repl in (("ent", "er"), ("e", "er"), ("es", "er"), ("ait", "er"), ("aient", "er"),
                              ("era", "er"), ("eront", "er"), ("é", "er"), ("ée", "er"), ("és", "er"), ("ées", "er")):
             if text.endswith(suffix) and len(text) > len(suffix) + 2:
                 forms.append(text[: -len(suffix)] + repl)
-    return forms
+    return tuple(forms)

@@ -3,6 +3,7 @@ what the model learnt from each article (memory flat in corpus size)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from recoupe.model import Article
 
@@ -37,3 +38,64 @@ def test_words_of_a_streamed_article_do_not_stay_in_the_vocabulary(extractor):
     kept = _articles(1, "Zk")[0]
     extractor.extract(kept)
     assert "Zk00000qz" in extractor.nlp.vocab.strings
+
+
+def test_priming_the_tokenizer_keeps_no_word_of_the_corpus(extractor):
+    """The primer splits the coming texts outside memory zones, but only chunks of strings the
+    model already had: the vocabulary does not grow, and the texts tokenize as before."""
+    from recoupe.nlp import TokenizerPrimer
+
+    nlp = extractor.nlp
+    texts = [t.format(code=f"Zp{i:05d}qz") for i, t in enumerate(TEXTS)]
+    with nlp.memory_zone():
+        before = [[t.text for t in nlp.make_doc(text)] for text in texts]
+    strings = len(nlp.vocab.strings)
+    primer = TokenizerPrimer(nlp)
+    primer.prime(texts)
+    assert len(nlp.vocab.strings) == strings
+    assert not any(f"Zp{i:05d}qz" in nlp.vocab.strings for i in range(3))
+    assert primer.room < nlp.tokenizer.max_cache_size  # the known chunks were primed
+    with nlp.memory_zone():
+        assert [[t.text for t in nlp.make_doc(text)] for text in texts] == before
+
+
+def test_line_breaks_and_final_punctuation_end_sentences_and_nothing_else(extractor):
+    text = "Sommet à Bamako\nSelon Reuters, des soldats auraient été déployés à Gao. Le Mali dément."
+    doc = extractor.nlp(text)
+    assert [s.text.strip() for s in doc.sents] == [
+        "Sommet à Bamako", "Selon Reuters, des soldats auraient été déployés à Gao.", "Le Mali dément."]
+
+
+def test_the_pipeline_gives_every_token_the_model_s_own_attributes(extractor):
+    """The attribute rules done on arrays (PosTags) and the line-break component give the same
+    tags, parts of speech, morphology, lemmas, parse and entities as the model's own components."""
+    import spacy
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+
+    from recoupe.ingest import read_articles
+
+    reference = spacy.load("fr_core_news_md")
+    reference.add_pipe("recoupe_line_breaks", before="parser")
+    assert "attribute_ruler" in reference.pipe_names and "attribute_ruler" not in extractor.nlp.pipe_names
+    texts = [a.text for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")]) if isinstance(a, Article)]
+    texts.append("Deux lignes\n\n  avec des espaces \t et\u00a0des tabulations.\n")
+    attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+    for ours, theirs in zip(extractor.nlp.pipe(texts), reference.pipe(texts)):
+        assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()
+
+
+def test_sentences_found_once_are_spacy_s_sentences(extractor):
+    """doc.sents, span.sent and token.sent answer from sentences found once per doc: the same
+    spans as spaCy's, with the same texts."""
+    from recoupe.ingest import read_articles
+    from recoupe.nlp.text import keep_sentences
+
+    texts = [a.text for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")])
+             if isinstance(a, Article)] + ["", "\n", "Une seule phrase sans point"]
+    for doc in extractor.nlp.pipe(texts):
+        ours = [(s.start, s.end, s.text) for s in doc.sents]
+        of_tokens = [(t.sent.start, t.sent.end) for t in doc]
+        del doc.user_hooks["sents"], doc.user_span_hooks["sent"]  # spaCy's own
+        assert ours == [(s.start, s.end, s.text) for s in doc.sents]
+        assert of_tokens == [(t.sent.start, t.sent.end) for t in doc]
+        keep_sentences(doc)

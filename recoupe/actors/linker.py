@@ -21,12 +21,14 @@ from spacy.tokens import Doc, Span, Token
 
 from ..data import load_yaml
 from ..model import Actor, Article
+from ..nlp.text import doc_text, tokens_tagged
 from ..textnorm import fold, slug, strip_article
 from .kb import KnowledgeBase
 from .matcher import FormIndex
 
 LOGGER = logging.getLogger(__name__)
 
+NOUNS = frozenset({"NOUN"})
 LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "depuis", "de", "du", "des", "in", "at", "to", "from"}
 ORG_HEADS = {
     "groupe": "group", "mouvement": "group", "front": "group", "coalition": "group", "milice": "group",
@@ -184,8 +186,8 @@ class Linker:
     def _host_government(self, doc: Doc, clutter: set[int], taken: set[int], host: str) -> list[ActorMention]:
         """ "la junte", "le gouvernement de transition": the host country's government."""
         found = []
-        for token in doc:
-            if token.i in taken or token.i in clutter or token.pos_ != "NOUN":
+        for token in tokens_tagged(doc, NOUNS):
+            if token.i in taken or token.i in clutter:
                 continue
             lemma = fold(token.lemma_)
             if lemma in self.host_nouns:
@@ -202,7 +204,7 @@ class Linker:
         """Tokens on lines that are menus, bylines, credits or links."""
         clutter: set[int] = set()
         offset = 0
-        for line in doc.text.split("\n"):
+        for line in doc_text(doc).split("\n"):
             stripped = line.strip()
             if stripped and any(r.search(stripped) for r in self.clutter_res):
                 span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
@@ -222,7 +224,7 @@ class Linker:
         mentions: list[ActorMention] = []
         media: dict[int, str] = {}
         matches = [m for m in self.actor_forms.find(doc) if m.start not in clutter]
-        text = doc.text  # a property that joins every token: read it once
+        text = doc_text(doc)
         name_spans = {i for m in matches for i in range(m.start, m.end)
                       if any(kind == "name" for _, kind in m.payloads)}
         for match in matches:

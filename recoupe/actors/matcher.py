@@ -12,6 +12,7 @@ from typing import Generic, Iterable, TypeVar
 
 from spacy.tokens import Doc
 
+from ..nlp.text import folded_texts, token_texts
 from ..textnorm import fold
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ class FormIndex(Generic[T]):
         self._exact: dict[tuple[str, ...], list[T]] = {}
         self._first_folded: set[str] = set()  # first words of forms: other tokens start nothing
         self._first_exact: set[str] = set()
+        self._longest: dict[tuple[str, str], int] = {}  # (table, first word) -> most words of its forms
         for form, payload in entries:
             self._add(tokenizer, form, payload)
 
@@ -54,6 +56,8 @@ class FormIndex(Generic[T]):
         else:
             table, key = self._folded, tuple(fold(w) for w in words)
             self._first_folded.add(key[0])
+        first = ("exact" if table is self._exact else "folded", key[0])
+        self._longest[first] = max(self._longest.get(first, 0), len(key))
         bucket = table.setdefault(key, [])
         if payload not in bucket:
             bucket.append(payload)
@@ -64,23 +68,20 @@ class FormIndex(Generic[T]):
 
     def find(self, doc: Doc) -> list[Match]:
         """Non-overlapping matches, longest first, in text order."""
-        exact = [t.text for t in doc]
-        folded = [fold(text) for text in exact]
+        exact, folded = token_texts(doc), folded_texts(doc)  # shared by every index
+        first_exact, first_folded, longest = self._first_exact, self._first_folded, self._longest
+        # only a form's first word starts a match: look there, and no further than its longest form
+        starts = [i for i, (e, f) in enumerate(zip(exact, folded)) if e in first_exact or f in first_folded]
         found: list[Match] = []
-        i, n = 0, len(doc)
-        while i < n:
-            if exact[i] not in self._first_exact and folded[i] not in self._first_folded:
-                i += 1
-                continue
-            hit = None
-            for length in range(min(MAX_TOKENS, n - i), 0, -1):
+        n, end = len(exact), 0
+        for i in starts:
+            if i < end:
+                continue  # inside the previous match
+            most = max(longest.get(("exact", exact[i]), 0), longest.get(("folded", folded[i]), 0))
+            for length in range(min(most, n - i), 0, -1):
                 payloads = self._exact.get(tuple(exact[i:i + length])) or self._folded.get(tuple(folded[i:i + length]))
                 if payloads:
-                    hit = Match(i, i + length, tuple(payloads))
+                    found.append(Match(i, i + length, tuple(payloads)))
+                    end = i + length
                     break
-            if hit:
-                found.append(hit)
-                i = hit.end
-            else:
-                i += 1
         return found

@@ -13,11 +13,13 @@ from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
 from ..data import load_yaml
+from ..nlp.text import doc_text, folded_texts, tokens_tagged
 from ..textnorm import fold, lemma_candidates, slug, strip_article
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
 DEFINITE = {"le", "la", "l'", "les", "the"}
+VERBS = frozenset({"VERB", "AUX"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Attributor:
         self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p}
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
-        self.text = self.doc.text  # a property that joins every token: read it once
+        self.text = doc_text(self.doc)  # a property that joins every token: read it once
         self.generic = set(load_yaml("lexicons/fr/actor_context.yaml")["generic_actors"])
         self.quotes = _quote_spans(self.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
@@ -67,10 +69,12 @@ class Attributor:
     def _selon(self, sent: Span) -> list[Reported]:
         """ "selon X", "d'après X", "according to X": the rest of the sentence is X's."""
         found = []
-        for token in sent:
-            low = fold(token.text)
+        folded = folded_texts(self.doc)
+        for i in range(sent.start, sent.end):
+            low = folded[i]
             if low not in self.prepositions and low not in self.preposition_starts:
                 continue
+            token = self.doc[i]
             two = fold(" ".join(t.text for t in self.doc[token.i:token.i + 2]))
             if low not in self.prepositions and two not in self.prepositions:
                 continue
@@ -86,9 +90,7 @@ class Attributor:
     def _speech(self, sent: Span) -> list[Reported]:
         """A speech verb: its subject speaks; the content is its complement, or the rest of the sentence."""
         found = []
-        for token in sent:
-            if token.pos_ not in ("VERB", "AUX"):
-                continue
+        for token in tokens_tagged(self.doc, VERBS, sent.start, sent.end):
             incise = self._is_incise(token)
             denial = fold(token.lemma_) in self.denial_verbs
             if not (self._is_speech(token) or denial or incise and fold(token.lemma_) in self.event_verbs):
@@ -133,8 +135,8 @@ class Attributor:
         """ "Macron a annoncé la fin de Barkhane": the announcer is who says so, but an official
         act announced stays asserted (cue "event"), unless another cue covers it."""
         out = []
-        for token in sent:
-            if token.pos_ not in ("VERB", "AUX") or fold(token.lemma_) not in self.event_verbs or self._is_incise(token):
+        for token in tokens_tagged(self.doc, VERBS, sent.start, sent.end):
+            if fold(token.lemma_) not in self.event_verbs or self._is_incise(token):
                 continue
             subjects = [c for c in token.children if c.dep_ == "nsubj"]
             speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)

@@ -12,13 +12,14 @@ import logging
 from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
 from ..data import load_yaml
 from ..model import Article, Fact
+from ..nlp.text import token_words
 from ..textnorm import fold, lemma_candidates
 from .arguments import (FROM_CASES, LOCATIVE_CASES, PARTNER_CASES, RECIPIENT_CASES, TARGET_CASES,
                         AGENT_CASES, ArgumentReader, Arguments, _case)
@@ -77,7 +78,7 @@ class FactExtractor:
             times = find_times(sent.text, article.date, offset=sent.start_char)
             quantities = find_quantities(sent)
             in_time = {i for t in times for i in range(t.start, t.end)}
-            for token in sent:
+            for token in self._candidates(sent):
                 if token.idx in in_time:
                     continue  # "fin juillet" is a date, not the end of anything
                 for trigger in self._triggers(token, sent, linked):
@@ -94,16 +95,25 @@ class FactExtractor:
         """Lexicon entries a token announces, ambiguous ones checked against their theme."""
         if token.i in linked.token_mention:
             return []  # "l'opération Serval" names an actor, it is no event
-        found = []
-        for form in lemma_candidates(token):
-            found = self.lex.triggers_for(form, token.pos_)
-            if found:
-                break
-        for phrase in self.lex.phrases_from(fold(token.lemma_), fold(token.text)):
+        entries, phrases = self.lex.candidates(token.lemma_, token.text, token.pos_)
+        if not entries and not phrases:
+            return []
+        found = list(entries)
+        for phrase in phrases:
             tokens = _phrase_tokens(token, len(phrase.phrase))
             if tuple(fold(t.lemma_) for t in tokens) == phrase.phrase or tuple(fold(t.text) for t in tokens) == phrase.phrase:
                 found.append(phrase)
         return [t for t in found if self._theme_ok(token, t, linked)]
+
+    def _candidates(self, sent: Span) -> Iterator[Token]:
+        """The tokens of a sentence the lexicon has entries or phrases for: the others cannot be
+        triggers (``_triggers`` returns none for them), and no Token object is made for them."""
+        doc = sent.doc
+        words = token_words(doc)
+        for i in range(sent.start, sent.end):
+            entries, phrases = self.lex.candidates(*words[i])
+            if entries or phrases:
+                yield doc[i]
 
     def _object_of_same_trigger(self, token: Token, trigger: Trigger, sent: Span, linked: LinkedArticle) -> bool:
         """ "signer un accord": the noun is the verb's own happening, read once through the verb."""

@@ -6,11 +6,12 @@ from typing import Optional
 
 from ..data import load_yaml
 from ..errors import LexiconError
-from ..textnorm import fold
+from ..textnorm import fold, lemma_forms
 
 FACT_TYPES = ("deploy", "withdraw", "arms_transfer", "train", "support", "request", "reject", "threaten",
               "criticize", "capture", "fight", "agreement", "cooperate", "meet", "tension")
 SYMMETRIC = frozenset({"fight", "agreement", "cooperate", "meet", "tension"})
+CANDIDATES_CACHE = 1 << 16  # words whose candidate triggers are kept
 POS_OF_SECTION = {"verbs": ("VERB", "AUX"), "nouns": ("NOUN", "PROPN"), "adjectives": ("ADJ", "VERB")}
 
 
@@ -55,6 +56,8 @@ class Lexicon:
     attribution: dict = field(default_factory=dict)
     _phrase_index: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _indexed: int = field(default=0, repr=False, compare=False)  # phrases in the index
+    _candidates: dict[tuple, tuple] = field(default_factory=dict, repr=False, compare=False)
+    _stamp: tuple = field(default=(), repr=False, compare=False)  # the lexicon's size when cached
 
     def phrases_from(self, *firsts: str) -> list[Trigger]:
         """The phrase triggers whose first (folded) word is one of ``firsts``, in lexicon order:
@@ -64,6 +67,26 @@ class Lexicon:
         self._indexed = len(self.phrases)
         numbers = sorted({n for first in set(firsts) for n in self._phrase_index.get(first, ())})
         return [self.phrases[n] for n in numbers]
+
+    def candidates(self, lemma: str, text: str, pos: str) -> tuple[tuple[Trigger, ...], tuple[Trigger, ...]]:
+        """What a token with this lemma, text and part of speech may trigger, before any check of
+        its context: the entries of its first lemma candidate that has some, and the phrases it
+        may start.  The rules ask for the same few thousand words at every token: the answers
+        are kept (a bounded cache, cleared when entries are added to the lexicon)."""
+        stamp = (len(self.by_lemma), len(self.phrases))
+        if stamp != self._stamp or len(self._candidates) >= CANDIDATES_CACHE:
+            self._candidates.clear()
+            self._stamp = stamp
+        key = (lemma, text, pos)
+        found = self._candidates.get(key)
+        if found is None:
+            entries: list[Trigger] = []
+            for form in lemma_forms(lemma, text, pos):
+                entries = self.triggers_for(form, pos)
+                if entries:
+                    break
+            found = self._candidates[key] = (tuple(entries), tuple(self.phrases_from(fold(lemma), fold(text))))
+        return found
 
     def triggers_for(self, lemma: str, pos: str) -> list[Trigger]:
         """Lexicon entries whose lemma and part of speech fit a token."""

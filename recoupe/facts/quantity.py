@@ -7,6 +7,7 @@ what is counted (troops, drones, helicopters, aircraft, usd, eur, killed, people
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -14,6 +15,7 @@ from typing import Optional
 from spacy.tokens import Span
 
 from ..data import load_yaml
+from ..nlp.text import span_text, token_starts
 from ..textnorm import fold
 
 _DIGITS = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?![\d])|\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:,\d+)?"
@@ -45,22 +47,63 @@ def _tables() -> dict:
     return raw
 
 
+BOUNDS = ["au moins", "plus de", "près de", "environ", "quelque", "over", "more than", "at least", "around",
+          "about", "some", "moins de", "jusqu'à", "up to"]  # before a number ("au moins 16")
+RANGES = ["entre", "de", "between", "from"]  # before a range ("entre 200 et 400")
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=1)
 def _number_re() -> re.Pattern:
+    """A number (or range, or approximate noun) and what bounds it.  Every match must hold one
+    of ``_anchor_re``'s digits or words (``_numbers`` looks for them first): a branch without
+    one needs its own there."""
     t = _tables()
     words = "|".join(sorted(t["number_words"], key=len, reverse=True))
     approx = "|".join(sorted(t["approximate_nouns"], key=len, reverse=True))
     num = rf"(?:{_DIGITS}|\b(?:{words})\b)"
+    bounds = "|".join(rf"\b{b}" for b in BOUNDS)
+    ranges = "|".join(rf"\b{r}" for r in RANGES)
     return re.compile(
         rf"(?P<vague>\bquelques|\bplusieurs)\s+(?P<vmul>milliers|centaines|dizaines)"
         rf"|\b(?:une?\s+)?(?P<approx>{approx})s?\b"
-        rf"|(?P<bound>\bau moins|\bplus de|\bprès de|\benviron|\bquelque|\bover|\bmore than|\bat least|\baround|"
-        rf"\babout|\bsome|\bmoins de|\bjusqu'à|\bup to)?\s*"
-        rf"(?:(?P<range>\bentre|\bde|\bbetween|\bfrom)\s+)?"
+        rf"|(?P<bound>{bounds})?\s*"
+        rf"(?:(?P<range>{ranges})\s+)?"
         rf"(?P<cur>\$|€)?\s?(?P<a>{num})"
         rf"(?:\s*(?:à|et|-|–|to|and)\s*(?P<b>{num}))?",
         re.IGNORECASE,
     )
+
+
+@lru_cache(maxsize=1)
+def _anchor_re() -> re.Pattern:
+    """What every match of ``_number_re`` holds: a digit, a number word, an approximate noun or
+    a vague word, at most ``_reach`` characters after the match's start."""
+    t = _tables()
+    words = "|".join(sorted(t["number_words"], key=len, reverse=True))
+    approx = "|".join(sorted(t["approximate_nouns"], key=len, reverse=True))
+    return re.compile(rf"\d|\b(?:{words})\b|\b(?:{approx})s?\b|\bquelques|\bplusieurs", re.IGNORECASE)
+
+
+def _reach(text: str) -> int:
+    """How far before its digit or word a match can start in ``text``: a bound, spaces, a range
+    word, spaces, a currency sign and a space ("au moins  entre $ 5"), or "une " and spaces."""
+    spaces = max(map(len, _SPACES.findall(text)), default=0)
+    return max(max(map(len, BOUNDS)) + spaces + max(map(len, RANGES)) + spaces + 2, len("une") + spaces)
+
+
+def _numbers(text: str):
+    """``_number_re().finditer(text)``, the regex tried only just before the digits and words a
+    quantity needs (most of a sentence has none: trying it at every character is slow)."""
+    number, anchor, reach = _number_re(), _anchor_re(), _reach(text)
+    pos = 0
+    while (found := anchor.search(text, pos)) is not None:
+        # no match starts in [pos, found.start() - reach): each has a digit or word after pos
+        m = number.search(text, max(pos, found.start() - reach))
+        if m is None:
+            return
+        yield m
+        pos = m.end()  # matches are never empty: finditer goes on from here too
 
 
 def _to_number(text: str) -> Optional[float]:
@@ -80,9 +123,9 @@ def _to_number(text: str) -> Optional[float]:
 
 def find_quantities(sent: Span) -> list[Quantity]:
     """Every number-with-unit of a sentence."""
-    text = sent.text.replace("’", "'")
+    text = span_text(sent).replace("’", "'")
     found = []
-    for m in _number_re().finditer(text):
+    for m in _numbers(text):
         if not m.group(0).strip():
             continue
         quantity = _read(m, sent)
@@ -154,7 +197,8 @@ def _unit_after(sent: Span, char: int) -> tuple[float, Optional[str], int]:
     """Multiplier and unit of the words after a number: "milliards de dollars", "hélicoptères de combat"."""
     t = _tables()
     doc = sent.doc
-    tokens = [tok for tok in sent if tok.idx >= char][:7]
+    first = bisect_left(token_starts(doc), char, sent.start, sent.end)  # the sentence's first token at ``char``
+    tokens = [doc[i] for i in range(first, min(first + 7, sent.end))]
     multiplier = 1.0
     for k, tok in enumerate(tokens):
         low = fold(tok.text)

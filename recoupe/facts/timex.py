@@ -208,9 +208,20 @@ def _words() -> tuple[dict, dict, dict]:
             {k: int(v) for k, v in words["counts"].items()})
 
 
+# What a pattern needs in a sentence to match at all: every group of words (one of them, in
+# any case) and, for DIGIT, a digit.  Most sentences have no date: checking that a few words
+# occur is much cheaper than running two dozen patterns over them.
+DIGIT = "digit"
+_DIGIT_RE = re.compile(r"\d")  # \d as the patterns read it (any decimal digit)
+_CASE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # what re.IGNORECASE also takes for i and s
+_TRICKY = re.compile("[İıſ]")
+
+Needs = tuple  # of DIGIT or tuples of lowercase words
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern, Callable, bool]]:
-    """The compiled patterns, longest constructions first."""
+def _patterns() -> list[tuple[re.Pattern, Callable, bool, Needs]]:
+    """The compiled patterns, longest constructions first, each with what it needs."""
     months, weekdays, counts = _words()
     alt = lambda words: "|".join(sorted(words, key=len, reverse=True))
     _M = "(?P<month>" + alt(months) + ")"
@@ -222,39 +233,61 @@ def _patterns() -> list[tuple[re.Pattern, Callable, bool]]:
     _YEAR = r"(?P<year>(?:19|20)\d\d)"
     _YEAR2 = r"(?P<year2>(?:19|20)\d\d)"
     _N = "(?P<n>\\d+|" + alt(counts) + ")"
+    MONTH, WEEKDAY = tuple(months), tuple(weekdays)
     return [
-        (re.compile(rf"\b(?:du\s+|from\s+)?{_DAY}(?:\s+{_M})?(?:\s+{_YEAR})?\s+(?:au|à|to|-)\s+{_DAY2}\s+{_M2}(?:\s+{_YEAR2})?", re.I), _day_range, False),
-        (re.compile(rf"\b(?:de\s+)?{_WD}\s+(?:à|au|to)\s+{_WD2}(?:\s+prochains?|\s+derniers?)?", re.I), _weekday_range, False),
-        (re.compile(rf"\b(?:{_WD}\s+)?{_DAY}\s+{_M}(?:,?\s+{_YEAR})?", re.I), _day_month, False),
-        (re.compile(rf"\b{_M}\s+{_DAY}(?:,\s+{_YEAR})?", re.I), _day_month, False),
-        (re.compile(r"\b(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d\d)\b"), _numeric, False),
-        (re.compile(rf"\b(?:depuis|since)\s+(?:le\s+mois\s+de\s+|(?:le\s+)?début\s+|(?:la\s+)?fin\s+)?{_M}\s+{_YEAR}", re.I), _month_year, True),
-        (re.compile(rf"\b{_M}\s+{_YEAR}", re.I), _month_year, False),
-        (re.compile(rf"\b(?:(?:au\s+)?début|(?:à\s+la\s+)?fin|mi-|courant|(?:au\s+)?mois\s+d[e']\s*|en|in|early|late|mid-)\s*{_M}\b", re.I), _month_only, False),
-        (re.compile(rf"\b(?:depuis|since|dès)\s+(?:l'an(?:née)?\s+)?{_YEAR}", re.I), _year, True),
-        (re.compile(rf"\b(?:en|in|de|d'ici|avant\s+la\s+fin\s+de|fin|début|by|the\s+end\s+of)\s+(?:l'année\s+)?{_YEAR}\b", re.I), _year, False),
-        (re.compile(rf"\bil\s+y\s+a\s+(?:un\s+peu\s+plus\s+d['e]\s*|plus\s+d['e]\s*|près\s+d['e]\s*|environ\s+)?{_N}\s+(?P<unit>jours?|semaines?|mois|ans|années?)\b", re.I), _ago, False),
-        (re.compile(rf"\b{_N}\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I), _ago, False),
-        (re.compile(r"\b(?:le\s+mois\s+dernier|last\s+month)\b", re.I), _last_month, False),
-        (re.compile(r"\b(?:la\s+semaine\s+derni[eè]re|last\s+week)\b", re.I), _week(-7), False),
-        (re.compile(r"\b(?:la\s+semaine\s+prochaine|next\s+week)\b", re.I), _week(7), False),
-        (re.compile(r"\b(?:l'an\s+dernier|l'année\s+derni[eè]re|last\s+year)\b", re.I), _this_year(-1), False),
-        (re.compile(r"\b(?:cette\s+année|this\s+year|l'an\s+prochain|next\s+year)\b", re.I), _this_year(0), False),
-        (re.compile(r"\b(?:ce\s+mois(?:-ci)?|this\s+month)\b", re.I), _this_month, False),
-        (re.compile(r"\b(?:avant-hier)\b", re.I), _relative_day(-2), False),
-        (re.compile(r"\b(?:hier|yesterday)\b", re.I), _relative_day(-1), False),
-        (re.compile(r"\b(?:aujourd'hui|aujourd’hui|ce\s+jour|today)\b", re.I), _relative_day(0), False),
-        (re.compile(r"\b(?:demain|tomorrow)\b", re.I), _relative_day(1), False),
-        (re.compile(rf"\b(?:(?:ce|le|on|this|last|next)\s+)?{_WD}(?:\s+(?:dernier|prochain|soir|matin))?\b", re.I), _weekday, False),
+        (re.compile(rf"\b(?:du\s+|from\s+)?{_DAY}(?:\s+{_M})?(?:\s+{_YEAR})?\s+(?:au|à|to|-)\s+{_DAY2}\s+{_M2}(?:\s+{_YEAR2})?", re.I), _day_range, False, (DIGIT, MONTH)),
+        (re.compile(rf"\b(?:de\s+)?{_WD}\s+(?:à|au|to)\s+{_WD2}(?:\s+prochains?|\s+derniers?)?", re.I), _weekday_range, False, (WEEKDAY,)),
+        (re.compile(rf"\b(?:{_WD}\s+)?{_DAY}\s+{_M}(?:,?\s+{_YEAR})?", re.I), _day_month, False, (DIGIT, MONTH)),
+        (re.compile(rf"\b{_M}\s+{_DAY}(?:,\s+{_YEAR})?", re.I), _day_month, False, (DIGIT, MONTH)),
+        (re.compile(r"\b(?P<day>[0-3]?\d)[./](?P<month>[01]?\d)[./](?P<year>(?:19|20)\d\d)\b"), _numeric, False, (DIGIT,)),
+        (re.compile(rf"\b(?:depuis|since)\s+(?:le\s+mois\s+de\s+|(?:le\s+)?début\s+|(?:la\s+)?fin\s+)?{_M}\s+{_YEAR}", re.I), _month_year, True, (DIGIT, MONTH)),
+        (re.compile(rf"\b{_M}\s+{_YEAR}", re.I), _month_year, False, (DIGIT, MONTH)),
+        (re.compile(rf"\b(?:(?:au\s+)?début|(?:à\s+la\s+)?fin|mi-|courant|(?:au\s+)?mois\s+d[e']\s*|en|in|early|late|mid-)\s*{_M}\b", re.I), _month_only, False, (MONTH,)),
+        (re.compile(rf"\b(?:depuis|since|dès)\s+(?:l'an(?:née)?\s+)?{_YEAR}", re.I), _year, True, (DIGIT, ("depuis", "since", "dès"))),
+        (re.compile(rf"\b(?:en|in|de|d'ici|avant\s+la\s+fin\s+de|fin|début|by|the\s+end\s+of)\s+(?:l'année\s+)?{_YEAR}\b", re.I), _year, False, (DIGIT,)),
+        (re.compile(rf"\bil\s+y\s+a\s+(?:un\s+peu\s+plus\s+d['e]\s*|plus\s+d['e]\s*|près\s+d['e]\s*|environ\s+)?{_N}\s+(?P<unit>jours?|semaines?|mois|ans|années?)\b", re.I), _ago, False, (("il",), ("jour", "semaine", "mois", "an"))),
+        (re.compile(rf"\b{_N}\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I), _ago, False, (("ago",),)),
+        (re.compile(r"\b(?:le\s+mois\s+dernier|last\s+month)\b", re.I), _last_month, False, (("dernier", "last"),)),
+        (re.compile(r"\b(?:la\s+semaine\s+derni[eè]re|last\s+week)\b", re.I), _week(-7), False, (("derni", "last"),)),
+        (re.compile(r"\b(?:la\s+semaine\s+prochaine|next\s+week)\b", re.I), _week(7), False, (("prochaine", "next"),)),
+        (re.compile(r"\b(?:l'an\s+dernier|l'année\s+derni[eè]re|last\s+year)\b", re.I), _this_year(-1), False, (("derni", "last"),)),
+        (re.compile(r"\b(?:cette\s+année|this\s+year|l'an\s+prochain|next\s+year)\b", re.I), _this_year(0), False, (("ann", "year", "prochain"),)),
+        (re.compile(r"\b(?:ce\s+mois(?:-ci)?|this\s+month)\b", re.I), _this_month, False, (("mois", "month"),)),
+        (re.compile(r"\b(?:avant-hier)\b", re.I), _relative_day(-2), False, (("avant-hier",),)),
+        (re.compile(r"\b(?:hier|yesterday)\b", re.I), _relative_day(-1), False, (("hier", "yesterday"),)),
+        (re.compile(r"\b(?:aujourd'hui|aujourd’hui|ce\s+jour|today)\b", re.I), _relative_day(0), False, (("jour", "today"),)),
+        (re.compile(r"\b(?:demain|tomorrow)\b", re.I), _relative_day(1), False, (("demain", "tomorrow"),)),
+        (re.compile(rf"\b(?:(?:ce|le|on|this|last|next)\s+)?{_WD}(?:\s+(?:dernier|prochain|soir|matin))?\b", re.I), _weekday, False, (WEEKDAY,)),
     ]
+
+
+def _may_match(needs: Needs, text: str, low: str, known: Optional[dict] = None) -> bool:
+    """Whether a sentence (``low``: lowercased) has what a pattern needs; ``known`` keeps the
+    answers for the groups several patterns share."""
+    known = {} if known is None else known
+    for group in needs:
+        present = known.get(id(group))
+        if present is None:
+            if group == DIGIT:
+                present = _DIGIT_RE.search(text) is not None
+            else:
+                present = any(word in low for word in group)
+            known[id(group)] = present
+        if not present:
+            return False
+    return True
 
 
 def find_times(text: str, pub_date: Optional[str], offset: int = 0) -> list[TimeExpr]:
     """Every time expression of a text, resolved; longest first where they overlap."""
     pub = PubDate.parse(pub_date)
     text = text.replace("’", "'")  # same length: offsets stay valid
+    low = (text.translate(_CASE) if _TRICKY.search(text) else text).lower()
     candidates: list[TimeExpr] = []
-    for pattern, handler, since in _patterns():
+    known: dict = {}
+    for pattern, handler, since, needs in _patterns():
+        if not _may_match(needs, text, low, known):
+            continue
         for m in pattern.finditer(text):
             value = handler(m, pub)
             if value:

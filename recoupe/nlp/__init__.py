@@ -1,4 +1,4 @@
 """The spaCy stage: build the French pipeline and run it over article texts."""
-from .pipeline import load_pipeline, MODEL_NAME
+from .pipeline import MODEL_NAME, TokenizerPrimer, load_pipeline
 
-__all__ = ["load_pipeline", "MODEL_NAME"]
+__all__ = ["load_pipeline", "MODEL_NAME", "TokenizerPrimer"]
