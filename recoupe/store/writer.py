@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
+import numpy as np
+
 from recoupe.crosscheck import claims as xclaims
 from recoupe.crosscheck import copies as xcopies
 from recoupe.model import Actor, Article, ArticleResult
@@ -28,12 +30,38 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
 
     ``gazetteer`` geocodes facts' places; ``kb`` (the knowledge base) gives actors their canonical name.
     """
+    status, keys = store_article(db, result, gazetteer, kb)
+    rebuild_claims(db, keys)
+    return status
+
+
+def ingest_results(db: Database, results: Iterable[ArticleResult], gazetteer: Any, kb: Any) -> list[str]:
+    """Store several results inside the caller's transaction, regrouping each claim key they
+    touch once at the end rather than after every article: one status per result.
+
+    The rows are the same as those of ``ingest_result`` called on each in turn: articles are
+    written one after the other (each sees those before it, for copies and stories), and a
+    key's claims depend only on the facts stored under it, not on the order they came in.
+    """
+    statuses: list[str] = []
+    keys: set[str] = set()
+    for result in results:
+        status, touched = store_article(db, result, gazetteer, kb)
+        statuses.append(status)
+        keys |= touched
+    rebuild_claims(db, keys)
+    return statuses
+
+
+def store_article(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) -> tuple[str, set[str]]:
+    """Write one result's rows, all but its claims: its status and the claim keys to regroup
+    (none when it is skipped). ``ingest_result`` and ``ingest_results`` then regroup them."""
     article = result.article
     digest = rows.content_hash(article)
     db.lock([f"article|{article.id}"])  # a second writer of the same article waits, then sees it stored
     old = db.row("SELECT seq, content_hash FROM articles WHERE id = ?", (article.id,))
     if old is not None and old["content_hash"] == digest:
-        return "skipped"
+        return "skipped", set()
     new_keys = {_key(f.type, f.source, f.target) for f in result.facts}
     old_keys = set()
     if old is not None:
@@ -59,11 +87,11 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
         (rows.fact_row(article, i, f, _key(f.type, f.source, f.target),
                        gazetteer.lookup(f.place) if f.place else None)
          for i, f in enumerate(result.facts)))
-    db.index_text(seq, rows.name_key(f"{article.title or ''}\n{article.text}"))
+    if db.indexes_text:  # PostgreSQL; SQLite's triggers index the row itself
+        db.index_text(seq, rows.name_key(f"{article.title or ''}\n{article.text}"))
     moved = _reroot_followers(db, article.id, signature) if old is not None else set()
     db.lock(moved - new_keys - old_keys)
-    rebuild_claims(db, new_keys | old_keys | moved)
-    return "added" if old is None else "replaced"
+    return ("added" if old is None else "replaced"), new_keys | old_keys | moved
 
 
 def rebuild_claims(db: Database, keys: Iterable[str]) -> None:
@@ -115,10 +143,23 @@ def _story_of(db: Database, article_id: str, signature: tuple[int, ...], bands: 
         f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT {MAX_CANDIDATES}) k "
         f"ON k.article_id = a.id ORDER BY a.seq",
         (*bands, article_id))
-    for cand in candidates:  # stored order: the first confirmed copy is the oldest
-        if xcopies.is_copy(signature, xcopies.unpack(bytes(cand["signature"]))):
-            return cand["story_id"]
-    return article_id
+    copy = _first_copy(signature, candidates)  # stored order: the first confirmed copy is the oldest
+    return copy["story_id"] if copy is not None else article_id
+
+
+def _first_copy(signature: tuple[int, ...], candidates: list[dict]) -> Optional[dict]:
+    """The first candidate that ``xcopies.is_copy`` confirms, or None: the same test on all the
+    candidates' packed signatures at once (a large store gives the cap's 200 candidates)."""
+    if not candidates:
+        return None
+    packed = [bytes(c["signature"]) for c in candidates]
+    if any(len(p) != 4 * len(signature) for p in packed):  # not of this signature's size: is_copy says why
+        return next((c for c, p in zip(candidates, packed) if xcopies.is_copy(signature, xcopies.unpack(p))), None)
+    stored = np.frombuffer(b"".join(packed), dtype="<u4").reshape(len(packed), len(signature))
+    equal = (stored == np.array(signature, dtype=np.uint32)).sum(axis=1)
+    empty = (stored == xcopies.EMPTY).all(axis=1)  # similarity 0: a copy of nothing
+    confirmed = np.flatnonzero((equal / len(signature) >= xcopies.COPY_THRESHOLD) & ~empty)
+    return candidates[int(confirmed[0])] if len(confirmed) else None
 
 
 def _reroot_followers(db: Database, article_id: str, signature: tuple[int, ...]) -> set[str]:
