@@ -126,3 +126,25 @@ def test_copies_are_confirmed_as_is_copy_does(generated):
         want = next((c for c in candidates if xcopies.is_copy(sig, xcopies.unpack(c["signature"]))), None)
         assert writer._first_copy(sig, candidates) is want
     assert writer._first_copy(signatures[0], []) is None
+
+
+def test_an_actor_seen_again_with_other_fields_is_merged_again(stores):
+    """The batch skips merging an actor's row only when the values last merged are the same:
+    Barkhane part of France, then of the EU, then of France again ends part of France both ways,
+    with every name any article gave it."""
+    from recoupe.model import Actor
+
+    from test_store import KIDAL, NIGER, result
+
+    def naming(article_id: str, text: str, part_of: str, name: str):
+        r = result(article_id, text, [])
+        return replace(r, actors=[Actor(id="barkhane", type="force", names=[name], part_of=part_of)])
+
+    results = [naming("b1", KIDAL, "france", "Barkhane"), naming("b2", NIGER, "eu", "force Barkhane"),
+               naming("b3", KIDAL + " Fin.", "france", "opération Barkhane")]
+    with stores.open() as one, stores.open() as bulk:
+        one_by_one(one, results)
+        bulk.ingest_batch(results)
+        same_rows(one, bulk)
+        assert bulk.actor("barkhane")["part_of"] == "france"
+        assert {"force Barkhane", "opération Barkhane"} <= set(bulk.actor("barkhane")["names"])

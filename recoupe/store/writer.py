@@ -30,7 +30,7 @@ def ingest_result(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
 
     ``gazetteer`` geocodes facts' places; ``kb`` (the knowledge base) gives actors their canonical name.
     """
-    status, keys = store_article(db, result, gazetteer, kb)
+    status, keys = store_article(db, result, gazetteer, kb, {})
     rebuild_claims(db, keys)
     return status
 
@@ -45,17 +45,20 @@ def ingest_results(db: Database, results: Iterable[ArticleResult], gazetteer: An
     """
     statuses: list[str] = []
     keys: set[str] = set()
+    upserted: dict[str, list] = {}
     for result in results:
-        status, touched = store_article(db, result, gazetteer, kb)
+        status, touched = store_article(db, result, gazetteer, kb, upserted)
         statuses.append(status)
         keys |= touched
     rebuild_claims(db, keys)
     return statuses
 
 
-def store_article(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) -> tuple[str, set[str]]:
+def store_article(db: Database, result: ArticleResult, gazetteer: Any, kb: Any,
+                  upserted: dict[str, list]) -> tuple[str, set[str]]:
     """Write one result's rows, all but its claims: its status and the claim keys to regroup
-    (none when it is skipped). ``ingest_result`` and ``ingest_results`` then regroup them."""
+    (none when it is skipped). ``ingest_result`` and ``ingest_results`` then regroup them.
+    ``upserted``: the last values merged into each actor's row in this transaction (see ``_upsert_actor``)."""
     article = result.article
     digest = rows.content_hash(article)
     db.lock([f"article|{article.id}"])  # a second writer of the same article waits, then sees it stored
@@ -74,9 +77,9 @@ def store_article(db: Database, result: ArticleResult, gazetteer: Any, kb: Any) 
     seq = _write_article(db, article, digest, story, signature, old)
     db.executemany("INSERT INTO band_keys (key, article_id) VALUES (?, ?)", ((k, article.id) for k in bands))
     for actor in result.actors:
-        _upsert_actor(db, actor, kb)
+        _upsert_actor(db, actor, kb, upserted)
     for actor_id in sorted({f.source for f in result.facts} | {f.target for f in result.facts if f.target}):
-        _ensure_actor(db, actor_id, kb)
+        _ensure_actor(db, actor_id, kb, upserted)
     db.executemany(
         "INSERT INTO mentions (article_id, start_char, end_char, actor_id) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
@@ -98,8 +101,10 @@ def rebuild_claims(db: Database, keys: Iterable[str]) -> None:
     """Regroup each claim key's stored reports with ``group_claims`` and write what changed.
 
     A claim whose JSON and facts are as stored is left alone, so that adding one report to a
-    much-reported pair of actors rewrites one claim, not all of them.
+    much-reported pair of actors rewrites one claim, not all of them. Each actor of a key whose
+    claims changed has its claim count refreshed once, at the end.
     """
+    recount: set[str] = set()
     for key in sorted(set(keys)):
         found = db.rows(
             "SELECT f.*, a.outlet, a.story_id, a.date AS published FROM facts f "
@@ -118,9 +123,10 @@ def rebuild_claims(db: Database, keys: Iterable[str]) -> None:
             _insert_claim(db, key, claim, data)
             db.executemany("UPDATE facts SET claim_id = ? WHERE fact_id = ?",
                            ((cid, r.fact_id) for r in claim.reports if linked[r.fact_id] != cid))
-        for actor_id in sorted({a for a in key.split("|")[1:] if a}):  # every claim of a key has its two actors
-            db.execute("UPDATE actors SET n_claims = (SELECT count(*) FROM claim_actors "
-                       "WHERE actor_id = ?) WHERE id = ?", (actor_id, actor_id))
+        recount.update(a for a in key.split("|")[1:] if a)  # every claim of a key has its two actors
+    for actor_id in sorted(recount):
+        db.execute("UPDATE actors SET n_claims = (SELECT count(*) FROM claim_actors "
+                   "WHERE actor_id = ?) WHERE id = ?", (actor_id, actor_id))
 
 
 # ------------------------------------------------------------------ article
@@ -201,28 +207,39 @@ def _write_article(db: Database, article: Article, digest: str, story: str, sign
 
 
 # ------------------------------------------------------------------- actors
-def _upsert_actor(db: Database, actor: Actor, kb: Any) -> None:
-    """Merge one article's view of an actor into the global row: names add up, known fields stay."""
+def _upsert_actor(db: Database, actor: Actor, kb: Any, upserted: dict[str, list]) -> None:
+    """Merge one article's view of an actor into the global row: names add up, known fields stay.
+
+    The merge is idempotent: when the values last merged into this actor's row (``upserted``,
+    within one transaction) are these very values, merging them again changes nothing and is
+    skipped, and so is a name already inserted (a batch of articles names Mali hundreds of times).
+    """
     entry = kb.get(actor.id) if kb is not None else None
     name = entry.names[0] if entry is not None else (actor.names[0] if actor.names else actor.id)
     names = list(dict.fromkeys([name, *actor.names]))
-    db.execute(
-        "INSERT INTO actors (id, type, name, part_of, affiliated_with, role, wikidata, in_kb) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "type = coalesce(actors.type, excluded.type), "
-        "name = CASE WHEN actors.name = actors.id THEN excluded.name ELSE actors.name END, "
-        "part_of = coalesce(excluded.part_of, actors.part_of), "
-        "affiliated_with = coalesce(actors.affiliated_with, excluded.affiliated_with), "
-        "role = coalesce(excluded.role, actors.role), "
-        "wikidata = coalesce(excluded.wikidata, actors.wikidata), "
-        "in_kb = CASE WHEN excluded.in_kb = 1 THEN 1 ELSE actors.in_kb END",
-        (actor.id, actor.type, name, actor.part_of,
-         actor.affiliated_with, actor.role, actor.wikidata, 1 if actor.in_kb else 0))
+    known = upserted.setdefault(actor.id, [None, set()])  # [last values merged, names inserted]
+    names = [n for n in names if n not in known[1]]  # inserting a name again is a no-op
+    known[1].update(names)
+    values = (actor.type, name, actor.part_of, actor.affiliated_with, actor.role, actor.wikidata, actor.in_kb)
+    if known[0] != values:
+        known[0] = values
+        db.execute(
+            "INSERT INTO actors (id, type, name, part_of, affiliated_with, role, wikidata, in_kb) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "type = coalesce(actors.type, excluded.type), "
+            "name = CASE WHEN actors.name = actors.id THEN excluded.name ELSE actors.name END, "
+            "part_of = coalesce(excluded.part_of, actors.part_of), "
+            "affiliated_with = coalesce(actors.affiliated_with, excluded.affiliated_with), "
+            "role = coalesce(excluded.role, actors.role), "
+            "wikidata = coalesce(excluded.wikidata, actors.wikidata), "
+            "in_kb = CASE WHEN excluded.in_kb = 1 THEN 1 ELSE actors.in_kb END",
+            (actor.id, actor.type, name, actor.part_of,
+             actor.affiliated_with, actor.role, actor.wikidata, 1 if actor.in_kb else 0))
     db.executemany("INSERT INTO actor_names (actor_id, name, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                    ((actor.id, n, rows.name_key(n)) for n in names))
 
 
-def _ensure_actor(db: Database, actor_id: str, kb: Any) -> None:
+def _ensure_actor(db: Database, actor_id: str, kb: Any, upserted: dict[str, list]) -> None:
     """An actor of a fact that the article's actor list left out still gets a row."""
     entry = kb.get(actor_id) if kb is not None else None
     if entry is None:
@@ -230,7 +247,7 @@ def _ensure_actor(db: Database, actor_id: str, kb: Any) -> None:
                    (actor_id, actor_id))
     else:
         _upsert_actor(db, Actor(id=entry.id, type=entry.type, names=[entry.names[0]], part_of=entry.part_of,
-                                affiliated_with=entry.affiliated_with, wikidata=entry.wikidata), kb)
+                                affiliated_with=entry.affiliated_with, wikidata=entry.wikidata), kb, upserted)
 
 
 # ------------------------------------------------------------------- claims
