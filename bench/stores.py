@@ -1,6 +1,6 @@
 """The large store of the API benchmark: built once, cached, reused by later runs.
 
-    python bench/stores.py [--articles 100000] [--backend sqlite|postgresql] [--pg URL] [--batch 500]
+    python bench/stores.py [--articles 100000] [--backend sqlite|postgresql] [--pg URL] [--batch N] [--tail 300]
 
 1. the sample corpus (examples/articles) is extracted by the real extractor (seconds);
 2. bench/synth.py turns that extraction into ``--articles`` ArticleResults (its docstring says
@@ -11,15 +11,18 @@
    the last ``--tail`` articles, written one per transaction with ``Store.ingest_result`` as
    ``recoupe ingest`` does, to time that path on a full store.
 
-The store is cached under out/bench/ (SQLite: ``store-KEY.db``; PostgreSQL: schema
-``bench_KEY`` of the ``--pg`` database), KEY being a digest of the generator's parameters, of
-the samples' extraction and of the code that decides the stored rows; a store whose KEY
-matches is reused, an interrupted build resumes where its last committed batch ended.
-Prints one JSON object: where the store is, its row counts, and the build's rates.
+The store is cached under out/bench/ (or $RECOUPE_BENCH_OUT; SQLite: ``store-KEY.db``;
+PostgreSQL: schema ``bench_KEY`` of the ``--pg`` database), KEY being a digest of the
+generator's parameters, of the samples' extraction and of the code that decides the stored rows
+(docstrings and comments aside); a store whose KEY matches is reused (a newer migration is
+applied to it on opening), an interrupted build resumes after its last committed batch.
+Prints one JSON object: where the store is, its row counts, and the build's rates (kept in
+``store-KEY-BACKEND.json`` beside it for the runs that reuse it).
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -34,7 +37,11 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402  (bench/ is not a package)
 
-OUT = ROOT / "out" / "bench"
+OUT = Path(os.environ.get("RECOUPE_BENCH_OUT") or ROOT / "out" / "bench")  # cached stores, memory results
+# articles per transaction: each batch regroups the claims of every key it touches once, so
+# larger is faster; on PostgreSQL each key and article takes a lock held until the commit, and
+# the server's lock table (64 per connection by default) is shared by every session
+BATCH = {"sqlite": 2000, "postgresql": 500}
 # what decides the rows of the store besides the generator's parameters and the samples' extraction
 CODE = ["recoupe/store/writer.py", "recoupe/store/rows.py", "recoupe/crosscheck/claims.py",
         "recoupe/crosscheck/copies.py", "recoupe/data/crosscheck/crosscheck.yaml", "bench/synth.py",
@@ -55,8 +62,22 @@ def cache_key(articles: int, results: list) -> str:
     h = hashlib.sha256(json.dumps(synth.parameters(articles), sort_keys=True).encode())
     h.update(synth.digest(results).encode())
     for name in CODE:
-        h.update(name.encode() + (ROOT / name).read_bytes())
+        h.update(name.encode() + _code(ROOT / name))
     return h.hexdigest()[:12]
+
+
+def _code(path: Path) -> bytes:
+    """What a file does: a Python file's syntax tree without its docstrings (editing a comment
+    or a docstring keeps the cached store), any other file's bytes."""
+    if path.suffix != ".py":
+        return path.read_bytes()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
 
 
 def pg_url(base: str, schema: str) -> str:
@@ -92,6 +113,29 @@ def locate(backend: str, key: str, pg: Optional[str]) -> tuple[str, str, bool]:
     return pg_url(pg, f"bench_{key}"), pg_url(pg, f"bench_{key}_building"), f"bench_{key}" in schemas
 
 
+def _record_path(backend: str, key: str) -> Path:
+    return OUT / f"store-{key}-{backend}.json"
+
+
+def _record(backend: str, key: str, build: dict) -> None:
+    """Keep how the store was built beside it, for the runs that reuse it."""
+    _record_path(backend, key).write_text(json.dumps(build), encoding="utf-8")
+
+
+def _read_record(backend: str, key: str) -> Optional[dict]:
+    path = _record_path(backend, key)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _drop(backend: str, key: str, pg: Optional[str]) -> None:
+    """Remove an unusable cached store (a changed initial migration refuses it)."""
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{OUT / f'store-{key}.db'}{suffix}").unlink(missing_ok=True)
+    else:
+        _pg(pg, f'DROP SCHEMA IF EXISTS "bench_{key}" CASCADE')
+
+
 def _finish(backend: str, key: str, pg: Optional[str]) -> None:
     """The built store becomes the cached one (a rename: a half-built store is never reused)."""
     if backend == "sqlite":
@@ -118,9 +162,12 @@ def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
         try:
             with open_store(final) as store:  # a newer migration is applied here (indexes)
                 out.update(cached=True, url=final, stats=store.stats())
+            out["built"] = _read_record(backend, key)
             return out
         except StoreError as exc:
             log(f"  cached store not usable ({exc}): building again")
+            _drop(backend, key, pg)
+            final, building, exists = locate(backend, key, pg)
     generator = synth.Generator(results, kb)
     with open_store(building, kb=kb) as store:
         done = store.stats()["articles"]  # batches commit in order: resume after the last one
@@ -129,9 +176,10 @@ def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
         rate = _write(store, generator, done, articles - tail, batch, log)
         per_article = _write(store, generator, max(done, articles - tail), articles, 0, log)
         out.update(cached=False, url=final, stats=store.stats())
-    _finish(backend, key, pg)
     out.update(prepare_seconds=round(prepared, 1), bulk=rate, per_article=per_article,
-               seconds=round(time.perf_counter() - clock, 1))
+               seconds=round(time.perf_counter() - clock, 1), resumed_at=done)
+    _record(backend, key, out)
+    _finish(backend, key, pg)
     return out
 
 
@@ -170,9 +218,11 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--pg", default=default_pg(), help="PostgreSQL database for the store's schema")
-    parser.add_argument("--batch", type=int, default=500, help="articles per transaction of the bulk path")
+    parser.add_argument("--batch", type=int, help="articles per transaction of the bulk path "
+                        f"(default {BATCH['sqlite']} on SQLite, {BATCH['postgresql']} on PostgreSQL)")
     parser.add_argument("--tail", type=int, default=300, help="last articles stored one per transaction")
     args = parser.parse_args(argv)
+    args.batch = args.batch or BATCH[args.backend]
     if args.batch < 1 or not 0 <= args.tail <= args.articles:
         raise SystemExit("bench: --batch must be >= 1 and --tail between 0 and --articles")
 
