@@ -301,7 +301,7 @@ def _insert_claims(db: Database, fresh: list[tuple[str, Any, str, dict]]) -> Non
                        len(claim.contradictions), claim.first_reported, claim.latest_reported, text))
         reports += [(claim.id, f) for f in sorted({r.fact_id for r in claim.reports})]
         ends = [(claim.source, "source")] + ([(claim.target, "target")] if claim.target not in (None, claim.source) else [])
-        sides += [(actor, claim.id, role, claim.independent_sources, claim.first_reported, start or "")
+        sides += [(actor, claim.id, role, claim.independent_sources, claim.first_reported, start or "", claim.type, end)
                   for actor, role in ends]
         moved += [(claim.id, r.fact_id) for r in claim.reports if linked[r.fact_id] != claim.id]
     db.executemany(
@@ -311,6 +311,6 @@ def _insert_claims(db: Database, fresh: list[tuple[str, Any, str, dict]]) -> Non
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
     db.executemany("INSERT INTO claim_reports (claim_id, fact_id) VALUES (?, ?)", reports)
     db.executemany(
-        "INSERT INTO claim_actors (actor_id, claim_id, role, independent_sources, first_reported, date_start) "
-        "VALUES (?, ?, ?, ?, ?, ?)", sides)
+        "INSERT INTO claim_actors (actor_id, claim_id, role, independent_sources, first_reported, date_start, "
+        "type, date_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sides)
     db.executemany("UPDATE facts SET claim_id = ? WHERE fact_id = ?", moved)
