@@ -108,7 +108,8 @@ def draw_requests(url: str, per_route: int, seed: int) -> dict[str, list[str]]:
         top = [r["id"] for r in db.rows("SELECT id FROM actors WHERE n_claims > 0 ORDER BY n_claims DESC, id LIMIT 50")]
         actors = [r["id"] for r in db.rows("SELECT id FROM actors WHERE n_claims > 0 ORDER BY id")]
         types = [r["type"] for r in db.rows("SELECT DISTINCT type FROM claims ORDER BY type")]
-        first, last = (_day(db.scalar(f"SELECT {f}(date) FROM articles WHERE date IS NOT NULL")) for f in ("min", "max"))
+        first, last = (_day(db.scalar(f"SELECT {f}(date) FROM articles WHERE date IS NOT NULL"))
+                       for f in ("min", "max"))
         reported = [r["id"] for r in db.rows("SELECT id FROM claims ORDER BY n_articles DESC, id LIMIT 500")]
         claims = [r["id"] for r in db.rows("SELECT id FROM claims ORDER BY id")]
         article_ids = [r["id"] for r in db.rows("SELECT id FROM articles ORDER BY seq")]
@@ -135,7 +136,8 @@ def draw_requests(url: str, per_route: int, seed: int) -> dict[str, list[str]]:
         "claims_modality_sources": lambda: claims_path(modality=rng.choice(MODALITIES), min_sources=rng.randint(1, 4)),
         "claims_page": lambda: claims_path(**rng.choice([{"type": rng.choice(types)}, {"actor": rng.choice(top)}, {}]),
                                            offset=50 * rng.randint(1, 100)),
-        "evidence": lambda: f"/api/claims/{quote(rng.choice(reported if rng.random() < 0.5 else claims), safe='')}/evidence",
+        "evidence": lambda: "/api/claims/" + quote(rng.choice(reported if rng.random() < 0.5 else claims), safe="")
+        + "/evidence",
         "search": lambda: "/api/search?" + urlencode({"q": " ".join(rng.sample(words, rng.randint(1, 2)))}),
         "article": lambda: f"/api/articles/{quote(rng.choice(article_ids), safe='')}",
     }

@@ -154,7 +154,8 @@ def memory(sizes: list[int], folder: Path, log) -> dict:
             result = measure("recoupe", corpus, 1, "--progress", str(max(100, size // 50)), stream=True)
             corpus.unlink()
             kept.write_text(json.dumps(result))
-            log(f"  recoupe on {size:,} articles: peak {result['peak_rss_mb']} MB ({result['articles_per_s']} articles/s)")
+            log(f"  recoupe on {size:,} articles: peak {result['peak_rss_mb']} MB "
+                f"({result['articles_per_s']} articles/s)")
         peaks[size], rates[size] = result["peak_rss_mb"], result["articles_per_s"]
     small, large = min(sizes), max(sizes)
     return {"peak_rss_mb": peaks, "articles_per_s": rates, "growth": round(peaks[large] / peaks[small] - 1, 4),
@@ -214,10 +215,10 @@ def big_store(backend: str, articles: int, pg: Optional[str], log) -> dict:
     return _run_json(cmd, f"building the {backend} store", stream=True)
 
 
-def api_latency(store: dict, requests: int, log) -> dict:
-    """p50 and p95 latency of the REST API (`recoupe serve`) over the store (bench/api.py)."""
+def api_latency(store: dict, url: str, requests: int, log) -> dict:
+    """p50 and p95 latency of the REST API (`recoupe serve`) over the store at ``url`` (bench/api.py)."""
     log(f"  recoupe serve over the {store['backend']} store, {requests} requests per route")
-    cmd = [sys.executable, str(HERE / "api.py"), "--db", store["url"], "--requests", str(requests)]
+    cmd = [sys.executable, str(HERE / "api.py"), "--db", url, "--requests", str(requests)]
     result = _run_json(cmd, f"API latency on {store['backend']}", stream=True)
     result.update(backend=store["backend"], articles=store["stats"]["articles"])
     return result
@@ -270,7 +271,7 @@ def _store_lines(stores: dict) -> list[str]:
             continue
         built = s if not s.get("cached") else (s.get("built") or {})
         st = s["stats"]
-        where = s["url"] if backend == "sqlite" else s["url"].split("@")[-1]
+        where = s["location"]
         lines.append(f"store ({backend}): {st['articles']:,} generated articles (bench/synth.py), "
                      f"{st['facts']:,} facts, {st['claims']:,} claims, {st['actors']:,} actors, {st['stories']:,} "
                      f"stories, {st['mentions']:,} mentions; {'cached' if s.get('cached') else 'built now'}: {where}")
@@ -351,7 +352,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-sizes", type=_sizes, default=[300, 3000],
                         help="corpus sizes for the memory check ('' to skip it)")
     parser.add_argument("--backends", type=_backends, default=list(BACKENDS), help="stores for ingest, store, api")
-    parser.add_argument("--pg", default=default_pg(), help="PostgreSQL database (else $RECOUPE_BENCH_PG, $RECOUPE_TEST_PG)")
+    parser.add_argument("--pg", default=default_pg(),
+                        help="PostgreSQL database (else $RECOUPE_BENCH_PG, $RECOUPE_TEST_PG)")
     parser.add_argument("--store-articles", type=int, default=100_000, help="articles in the API benchmark's store")
     parser.add_argument("--requests", type=int, default=500, help="timed requests per API route")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
@@ -391,10 +393,11 @@ def main(argv: list[str] | None = None) -> None:
             if "store" in args.only or "api" in args.only:
                 log(f"bench: store of {args.store_articles:,} generated articles")
                 stores = {b: skipped(b) or big_store(b, args.store_articles, args.pg, log) for b in args.backends}
+                urls = {b: s.pop("url") for b, s in stores.items() if "url" in s}  # printed without password
                 result["store"] = stores
             if "api" in args.only:
                 log("bench: API latency")
-                result["api"] = {b: s if "skipped" in s else api_latency(s, args.requests, log)
+                result["api"] = {b: s if "skipped" in s else api_latency(s, urls[b], args.requests, log)
                                  for b, s in stores.items()}
         finally:
             scratch.close()

@@ -9,14 +9,16 @@
    per ``--batch`` articles, each claim key regrouped once per batch: the same rows as
    ``recoupe ingest``'s one article per transaction, tests/test_store_bulk.py checks it), except
    the last ``--tail`` articles, written one per transaction with ``Store.ingest_result`` as
-   ``recoupe ingest`` does, to time that path on a full store.
+   ``recoupe ingest`` does, to time that path on a full store; on PostgreSQL, ``VACUUM ANALYZE``
+   then does what autovacuum would do shortly after such a load (statistics for the planner).
 
 The store is cached under out/bench/ (or $RECOUPE_BENCH_OUT; SQLite: ``store-KEY.db``;
 PostgreSQL: schema ``bench_KEY`` of the ``--pg`` database), KEY being a digest of the
 generator's parameters, of the samples' extraction and of the code that decides the stored rows
 (docstrings and comments aside); a store whose KEY matches is reused (a newer migration is
 applied to it on opening), an interrupted build resumes after its last committed batch.
-Prints one JSON object: where the store is, its row counts, and the build's rates (kept in
+Prints one JSON object: where the store is (``url``, and ``location`` without a password), its
+row counts, and the build's rates (kept in
 ``store-KEY-BACKEND.json`` beside it for the runs that reuse it).
 """
 from __future__ import annotations
@@ -93,11 +95,12 @@ def _pg_schemas(base: str) -> set[str]:
         return {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'")}
 
 
-def _pg(base: str, statement: str) -> None:
+def _pg(base: str, *statements: str) -> None:
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(statement)  # names are ours: "bench_" and hex digits
+        for statement in statements:  # one by one: VACUUM runs outside any transaction
+            conn.execute(statement)  # names are ours: "bench_" and hex digits
 
 
 def locate(backend: str, key: str, pg: Optional[str]) -> tuple[str, str, bool]:
@@ -149,6 +152,7 @@ def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
     """Build (or find) the store; its URL, counts and the build's rates."""
     from recoupe.actors.kb import KnowledgeBase
     from recoupe.store import StoreError, open_store
+    from recoupe.store.db import parse_url
 
     OUT.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
@@ -161,7 +165,7 @@ def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
     if exists:
         try:
             with open_store(final) as store:  # a newer migration is applied here (indexes)
-                out.update(cached=True, url=final, stats=store.stats())
+                out.update(cached=True, url=final, location=store.location, stats=store.stats())
             out["built"] = _read_record(backend, key)
             return out
         except StoreError as exc:
@@ -175,9 +179,13 @@ def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
         prepared = time.perf_counter() - clock
         rate = _write(store, generator, done, articles - tail, batch, log)
         per_article = _write(store, generator, max(done, articles - tail), articles, 0, log)
-        out.update(cached=False, url=final, stats=store.stats())
+        out.update(cached=False, url=final, location=str(parse_url(final)), stats=store.stats())
     out.update(prepare_seconds=round(prepared, 1), bulk=rate, per_article=per_article,
                seconds=round(time.perf_counter() - clock, 1), resumed_at=done)
+    if backend == "postgresql":  # what autovacuum does soon after a large load: planner statistics
+        from recoupe.store.queries import TABLES
+
+        _pg(pg, "VACUUM ANALYZE " + ", ".join(f'"bench_{key}_building".{table}' for table in TABLES))
     _record(backend, key, out)
     _finish(backend, key, pg)
     return out
