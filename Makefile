@@ -29,7 +29,7 @@ eval-dev: $(STAMP)  ## score the dev corpus with the shared, independent scorer
 	python3 ../shared/tools/score.py ../shared/corpus/dev/gold out/dev.jsonl
 
 BENCH_ARGS ?=
-bench: $(STAMP)  ## throughput against plain nlp.pipe, --workers, peak memory (bench/run.py --help)
+bench: $(STAMP)  ## throughput, memory, ingest rates, the 100,000-article store, API latency (bench/run.py --help)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -206,14 +206,26 @@ def test_kill_nine_five_times_then_rerun(stores, corpus, clean):
 
 
 # ------------------------------------------------------------------ upgrades (issue 6, item 4)
-# recoupe ships one schema version so far: the upgrade path is tested with a migration 0002
-# written here, in a copy of the migrations folder.
+# The upgrade path is tested with a migration one past the shipped ones (NEXT), written here in
+# a copy of the migrations folder.
 UPGRADE = "ALTER TABLE articles ADD COLUMN robust_note TEXT;\nCREATE INDEX articles_robust ON articles (robust_note);\n"
 BROKEN = "ALTER TABLE articles ADD COLUMN robust_note TEXT;\nALTER TABLE no_such_table ADD COLUMN x TEXT;\n"
 
 
+def _shipped() -> int:
+    """The version of the shipped schema (the same for both dialects)."""
+    from recoupe.store import schema
+
+    assert schema.latest_version("sqlite") == schema.latest_version("postgresql")
+    return schema.latest_version("sqlite")
+
+
+SHIPPED = _shipped()
+NEXT = SHIPPED + 1
+
+
 def with_migration(tmp_path: Path, monkeypatch, sql: str) -> None:
-    """Make the store see the shipped migrations plus a 0002 holding ``sql``."""
+    """Make the store see the shipped migrations plus a migration NEXT holding ``sql``."""
     import shutil
 
     from recoupe.store import schema
@@ -221,7 +233,7 @@ def with_migration(tmp_path: Path, monkeypatch, sql: str) -> None:
     folder = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS, folder)
     for dialect in ("sqlite", "postgresql"):
-        (folder / dialect / "0002_robust_upgrade.sql").write_text(sql, encoding="utf-8")
+        (folder / dialect / f"{NEXT:04d}_robust_upgrade.sql").write_text(sql, encoding="utf-8")
     monkeypatch.setattr(schema, "MIGRATIONS", folder)
 
 
@@ -232,8 +244,8 @@ def columns(store) -> set[str]:
 
 
 def test_older_schema_is_upgraded_keeping_its_data(stores, sample_results, tmp_path, monkeypatch):
-    """A store written at version 1, opened by a recoupe whose schema is at version 2: upgraded
-    in place, every row kept."""
+    """A store written at the shipped version, opened by a recoupe whose schema is one version
+    newer: upgraded in place, every row kept."""
     url = stores.url()
     with open_store(url) as store:
         for result in sample_results[:5]:
@@ -241,17 +253,17 @@ def test_older_schema_is_upgraded_keeping_its_data(stores, sample_results, tmp_p
         before = snapshot(store)
     with_migration(tmp_path, monkeypatch, UPGRADE)
     with open_store(url) as store:
-        assert store.stats()["schema_version"] == 2
+        assert store.stats()["schema_version"] == NEXT
         assert snapshot(store) == before
         assert "robust_note" in columns(store)
         assert [store.ingest_result(r) for r in sample_results[5:7]] == ["added", "added"]
     with open_store(url) as store:  # opening again applies nothing twice
-        assert store.stats()["schema_version"] == 2
+        assert store.stats()["schema_version"] == NEXT
 
 
 def test_processes_opening_an_old_store_at_once_upgrade_it_once(stores, tmp_path, monkeypatch):
-    """Eight openers of a version-1 store at the same moment (a server's workers, an ingest):
-    each succeeds, and migration 0002 is applied exactly once."""
+    """Eight openers of an older store at the same moment (a server's workers, an ingest):
+    each succeeds, and the new migration is applied exactly once."""
     url = stores.url()
     open_store(url).close()
     with_migration(tmp_path, monkeypatch, UPGRADE)
@@ -272,12 +284,12 @@ def test_processes_opening_an_old_store_at_once_upgrade_it_once(stores, tmp_path
         thread.join(timeout=120)
     assert not failures, failures
     with open_store(url) as store:
-        assert [r["version"] for r in store.db.rows("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+        assert [r["version"] for r in store.db.rows("SELECT version FROM schema_version ORDER BY version")] == list(range(1, NEXT + 1))
 
 
 def test_failed_upgrade_leaves_the_store_as_it_was(stores, sample_results, tmp_path, monkeypatch):
-    """A migration that fails part-way: one clear error naming it, the store still at
-    version 1 with all its rows, and still usable by the older code."""
+    """A migration that fails part-way: one clear error naming it, the store still at its
+    version with all its rows, and still usable by the older code."""
     url = stores.url()
     with open_store(url) as store:
         for result in sample_results[:3]:
@@ -287,10 +299,10 @@ def test_failed_upgrade_leaves_the_store_as_it_was(stores, sample_results, tmp_p
     with pytest.raises(StoreError) as caught:
         open_store(url)
     message = str(caught.value)
-    assert "\n" not in message and "0002" in message and "version 1" in message, message
+    assert "\n" not in message and f"{NEXT:04d}" in message and f"version {SHIPPED}" in message, message
     monkeypatch.undo()
     with open_store(url) as store:
-        assert store.stats()["schema_version"] == 1
+        assert store.stats()["schema_version"] == SHIPPED
         assert "robust_note" not in columns(store)
         assert snapshot(store) == before
 

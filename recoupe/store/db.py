@@ -149,6 +149,11 @@ class Database:
                 self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,))
 
     # -------------------------------------------------------------- full text
+    @property
+    def indexes_text(self) -> bool:
+        """Whether the store must index each article's folded text itself (``index_text``)."""
+        return self.dialect == "postgresql"
+
     def index_text(self, seq: int, folded: str) -> None:
         """Index an article's folded title and text (PostgreSQL; SQLite's triggers do it)."""
         if self.dialect == "postgresql":

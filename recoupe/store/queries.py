@@ -31,36 +31,46 @@ def cap(limit: Optional[int], offset: Optional[int] = 0) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ claims
 def _claim_filters(actor: Optional[str], type: Optional[str], since: Optional[str], until: Optional[str],
-                   modality: Optional[str], min_sources: Optional[int]) -> tuple[str, list[Any]]:
-    """The WHERE clause and its parameters shared by ``claims`` and ``count_claims``."""
+                   modality: Optional[str], min_sources: Optional[int]) -> tuple[str, str, list[Any]]:
+    """What ``claims`` and ``count_claims`` read: (FROM, WHERE, parameters).
+
+    With an actor, the rows are the actor's in ``claim_actors``, which carries each claim's type,
+    dates and sources (its index holds them, in the list's order): claims are joined only for a
+    modality. Otherwise they are the claims, whose indexes hold the same columns.
+    """
+    t = "ca" if actor else "c"
+    source = "claims c"
+    if actor:
+        source = "claim_actors ca" + (" JOIN claims c ON c.id = ca.claim_id" if modality else "")
     where: list[str] = []
     params: list[Any] = []
     if actor:
-        where.append("c.id IN (SELECT claim_id FROM claim_actors WHERE actor_id = ?)")
+        where.append("ca.actor_id = ?")
         params.append(actor)
     if type:
-        where.append("c.type = ?")
+        where.append(f"{t}.type = ?")
         params.append(type)
     if since:
         start = rows.date_bounds(since)[0]
         if start is None:
             raise StoreError(f"since {since!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-        where.append("c.date_end >= ?")
+        where.append(f"{t}.date_end >= ?")
         params.append(start)
     if until:
         end = rows.date_bounds(until)[1]
         if end is None:
             raise StoreError(f"until {until!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-        where.append("c.date_start <= ?")
+        # claim_actors writes a claim without dates as '' (claims: NULL, which no range matches)
+        where.append("ca.date_start <> '' AND ca.date_start <= ?" if actor else "c.date_start <= ?")
         params.append(end)
     if modality:
         if modality not in MODALITIES:
             raise StoreError(f"modality {modality!r}: expected one of {', '.join(MODALITIES)}")
         where.append(f"c.n_{modality} > 0")  # a column from the fixed list above, not user text
     if min_sources is not None:
-        where.append("c.independent_sources >= ?")
+        where.append(f"{t}.independent_sources >= ?")
         params.append(min(int(min_sources), MAX_COUNT))
-    return (" WHERE " + " AND ".join(where)) if where else "", params
+    return source, (" WHERE " + " AND ".join(where)) if where else "", params
 
 
 _CLAIM_SELECT = ("SELECT c.data, s.name AS source_name, t.name AS target_name FROM claims c "
@@ -78,25 +88,30 @@ def _claim_json(r: dict) -> dict:
 def claims(db: Database, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
            until: Optional[str] = None, modality: Optional[str] = None, min_sources: Optional[int] = None,
            limit: int = 50, offset: int = 0) -> list[dict]:
-    """Claims matching every given filter, most independent sources first."""
-    where, params = _claim_filters(None, type, since, until, modality, min_sources)
+    """Claims matching every given filter, most independent sources first.
+
+    The page's claim ids come from an index walked in the list's order (the rows skipped by the
+    offset are index entries only); then those claims alone are read, with their actors' names.
+    """
+    source, where, params = _claim_filters(actor, type, since, until, modality, min_sources)
     limit, offset = cap(limit, offset)
-    if actor:  # walk the actor's own index in the same order, stopping at the page
-        found = db.rows(
-            _CLAIM_SELECT.replace("FROM claims c", "FROM claim_actors ca JOIN claims c ON c.id = ca.claim_id")
-            + " WHERE ca.actor_id = ?" + where.replace(" WHERE ", " AND ", 1)
-            + " ORDER BY ca.independent_sources DESC, ca.first_reported DESC NULLS LAST, ca.claim_id"
-            + " LIMIT ? OFFSET ?", (actor, *params, limit, offset))
-    else:
-        found = db.rows(_CLAIM_SELECT + where + _CLAIM_ORDER + " LIMIT ? OFFSET ?", (*params, limit, offset))
+    t, key = ("ca", "ca.claim_id") if actor else ("c", "c.id")
+    page = (f"SELECT {key} AS id, {t}.independent_sources AS sources, {t}.first_reported AS first FROM {source}"
+            f"{where} ORDER BY {t}.independent_sources DESC, {t}.first_reported DESC NULLS LAST, {key} "
+            "LIMIT ? OFFSET ?")
+    found = db.rows(
+        f"SELECT c.data, s.name AS source_name, t.name AS target_name FROM ({page}) p "
+        "JOIN claims c ON c.id = p.id LEFT JOIN actors s ON s.id = c.source LEFT JOIN actors t ON t.id = c.target "
+        "ORDER BY p.sources DESC, p.first DESC NULLS LAST, p.id", (*params, limit, offset))
     return [_claim_json(r) for r in found]
 
 
 def count_claims(db: Database, actor: Optional[str] = None, type: Optional[str] = None,
                  since: Optional[str] = None, until: Optional[str] = None, modality: Optional[str] = None,
                  min_sources: Optional[int] = None) -> int:
-    where, params = _claim_filters(actor, type, since, until, modality, min_sources)
-    return int(db.scalar("SELECT count(*) FROM claims c" + where, params))
+    """How many claims ``claims`` would list with these filters, counted on an index."""
+    source, where, params = _claim_filters(actor, type, since, until, modality, min_sources)
+    return int(db.scalar(f"SELECT count(*) FROM {source}{where}", params))
 
 
 def all_claims(db: Database):
