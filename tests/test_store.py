@@ -398,3 +398,31 @@ def test_concurrent_writers_store_each_article_once(stores, tmp_path):
         assert store.stats() == single.stats()
         assert snapshot(store)[1:] == snapshot(single)[1:]
         consistent(store)
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # what psycopg raises when PostgreSQL breaks a deadlock
+
+
+def test_a_write_rolled_back_by_a_deadlock_is_tried_again(stores, monkeypatch):
+    calls = []
+    real = writer.ingest_result
+
+    def crossing_once(db, result, gazetteer, kb):
+        status = real(db, result, gazetteer, kb)
+        calls.append(status)
+        if len(calls) == 1:
+            raise _Deadlock("deadlock detected")  # after writing: the rollback must undo it
+        return status
+
+    with stores.open() as store:
+        monkeypatch.setattr(writer, "ingest_result", crossing_once)
+        first = kidal_results()[0]
+        assert store.ingest_result(first) == "added"
+        assert calls == ["added", "added"]  # the first attempt's rows were rolled back
+        monkeypatch.setattr(writer, "ingest_result", real)
+        clean = snapshot(store)
+    with stores.open() as other:
+        other.ingest_result(first)
+        assert snapshot(other) == clean
+        consistent(other)

@@ -1,12 +1,18 @@
 """``Store``: the knowledge graph on SQLite or PostgreSQL, written one article at a time (or in batches)."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Optional
+import random
+import time
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from recoupe.model import Article, ArticleResult
 
 from . import queries, rows, schema, writer
 from .db import Database, parse_url
+
+
+RETRIES = 5
+RETRY_STATES = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialisation failure
 
 
 class Store:
@@ -62,8 +68,7 @@ class Store:
         Returns "added", "skipped" (same content hash) or "replaced" (same id, content changed:
         its old facts, mentions and copies' keys are gone). On any error nothing of it is stored.
         """
-        with self.db.transaction():
-            return writer.ingest_result(self.db, result, self.gazetteer, self.kb)
+        return self._retrying(lambda: writer.ingest_result(self.db, result, self.gazetteer, self.kb))
 
     def ingest_batch(self, results: Iterable[ArticleResult]) -> list[str]:
         """Store several articles in one transaction, each claim key they touch regrouped once:
@@ -73,8 +78,25 @@ class Store:
         Keep batches to a few hundred articles: on PostgreSQL every claim key takes a lock held
         until the commit, and the server's lock table is shared by all sessions.
         """
-        with self.db.transaction():
-            return writer.ingest_results(self.db, results, self.gazetteer, self.kb)
+        batch = list(results)
+        return self._retrying(lambda: writer.ingest_results(self.db, batch, self.gazetteer, self.kb))
+
+    def _retrying(self, write: Callable[[], Any]) -> Any:
+        """Run a write in a transaction; on PostgreSQL, two writers whose claim-key locks cross
+        (a deadlock, or a serialisation failure) roll back and the write is tried again: nothing
+        of a rolled-back transaction is stored, so trying again is safe."""
+        if self.db._depth:  # inside a caller's transaction: its rollback is the caller's to handle
+            with self.db.transaction():
+                return write()
+        for attempt in range(RETRIES):
+            try:
+                with self.db.transaction():
+                    return write()
+            except Exception as exc:  # psycopg's errors name their SQLSTATE
+                if getattr(exc, "sqlstate", None) not in RETRY_STATES or attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1) * (1 + random.random()))
+        raise AssertionError("unreachable")
 
     # ------------------------------------------------------------- reading
     def claims(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
