@@ -99,3 +99,21 @@ def test_sentences_found_once_are_spacy_s_sentences(extractor):
         assert ours == [(s.start, s.end, s.text) for s in doc.sents]
         assert of_tokens == [(t.sent.start, t.sent.end) for t in doc]
         keep_sentences(doc)
+
+
+def test_docs_do_not_outlive_their_articles(extractor):
+    """Nothing the rules keep in a doc refers back to it: each doc is freed as soon as its
+    article is done, not at the garbage collector's next full pass (memory stays flat)."""
+    import gc
+
+    from spacy.tokens import Doc
+
+    list(extractor.extract_all(_articles(2, "Zw")))
+    gc.collect()
+    gc.disable()
+    try:
+        results = list(extractor.extract_all(_articles(6, "Zd")))
+        alive = sum(1 for o in gc.get_objects() if isinstance(o, Doc))
+    finally:
+        gc.enable()
+    assert len(results) == 6 and alive == 0

@@ -74,24 +74,30 @@ class Sentence(Span):
 
 
 def sentences(doc: Doc) -> list[Sentence]:
-    """The doc's sentences (``Doc.sents``: a token whose sent_start is 1 starts one), found once."""
-    return _sentences(doc)[0]
+    """The doc's sentences (``Doc.sents``: a token whose sent_start is 1 starts one), their
+    bounds found once."""
+    starts, ends = _bounds(doc)
+    return [Sentence(doc, s, e) for s, e in zip(starts, ends)]
 
 
 def sentence_of(span: Span) -> Sentence:
     """``Span.sent``: the sentence of the span's first token."""
-    sents, starts = _sentences(span.doc)
-    return sents[bisect_right(starts, span.start) - 1]
+    starts, ends = _bounds(span.doc)
+    k = bisect_right(starts, span.start) - 1
+    return Sentence(span.doc, starts[k], ends[k])
 
 
-def _sentences(doc: Doc) -> tuple[list[Sentence], list[int]]:
+def _bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Where the doc's sentences start and end.  Only numbers are kept in the doc: a span kept
+    there would hold the doc in a reference cycle, and docs would outlive their memory zone
+    until the garbage collector's next full pass (memory grew with the corpus)."""
     found = doc.user_data.get(_SENTS)
     if found is None:
         flags = doc.to_array("SENT_START").tolist()
         starts = [0] + [i for i in range(1, len(flags)) if flags[i] == 1]
         ends = starts[1:] + [len(doc)]
-        sents = [Sentence(doc, s, e) for s, e in zip(starts, ends) if s < e]
-        found = doc.user_data[_SENTS] = (sents, [s.start for s in sents])
+        kept = [(s, e) for s, e in zip(starts, ends) if s < e]
+        found = doc.user_data[_SENTS] = ([s for s, _ in kept], [e for _, e in kept])
     return found
 
 
