@@ -275,6 +275,13 @@ def _store_lines(stores: dict) -> list[str]:
         lines.append(f"store ({backend}): {st['articles']:,} generated articles (bench/synth.py), "
                      f"{st['facts']:,} facts, {st['claims']:,} claims, {st['actors']:,} actors, {st['stories']:,} "
                      f"stories, {st['mentions']:,} mentions; {'cached' if s.get('cached') else 'built now'}: {where}")
+        g = s["generator"]
+        lines.append(f"  generated (bench/synth.py, seed {g['seed']}) from the real extraction of the sample articles: "
+                     f"{g['per_day']} articles a day from {g['start']}, {g['topics']} topics a day (a sample and an "
+                     f"actor swap each), each actor kept with p={g['keep']} or swapped for one of its type in the "
+                     f"knowledge base (Zipf weights), each topic line kept with p={g['unit_keep']} plus 0-2 lines of "
+                     f"other samples, facts' times moved with the date, {g['reword'] * 100:.0f}% of long words "
+                     f"reworded, {g['copy'] * 100:.0f}% republished copies, {g['outlets']} outlets")
         if built.get("bulk"):
             b, p = built["bulk"], built.get("per_article") or {}
             lines.append(f"  built in {built['seconds']:,.0f} s: store writes {b['articles_per_s']} articles/s "

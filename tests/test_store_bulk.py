@@ -148,3 +148,35 @@ def test_an_actor_seen_again_with_other_fields_is_merged_again(stores):
         same_rows(one, bulk)
         assert bulk.actor("barkhane")["part_of"] == "france"
         assert {"force Barkhane", "opération Barkhane"} <= set(bulk.actor("barkhane")["names"])
+
+
+def test_postgresql_locks_are_the_stores_own(stores):
+    """A writer's locks on PostgreSQL hold only in its store's schema: a writer of another store
+    in the same database never waits for them; a writer of the same store does."""
+    if stores.backend != "postgresql":
+        pytest.skip("SQLite: one writer per file (its write lock)")
+    import threading
+
+    from recoupe.store import open_store
+
+    url = stores.url()
+    with open_store(url) as holder, open_store(stores.url()) as other, open_store(url) as same:
+        with holder.db.transaction():
+            holder.db.lock(["deploy|france|mali"])
+            with other.db.transaction():  # another schema: granted at once
+                other.db.execute("SET LOCAL lock_timeout = '2s'")
+                other.db.lock(["deploy|france|mali"])
+            waited = threading.Event()
+
+            def writer():
+                try:
+                    with same.db.transaction():
+                        same.db.execute("SET LOCAL lock_timeout = '500ms'")
+                        same.db.lock(["deploy|france|mali"])
+                except Exception:  # noqa: BLE001 - the lock timeout: it had to wait
+                    waited.set()
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            thread.join(timeout=30)
+            assert waited.is_set()

@@ -143,10 +143,15 @@ class Database:
         self.conn.execute("COMMIT")
 
     def lock(self, keys: Iterable[str]) -> None:
-        """Serialise concurrent writers of the same keys until commit (SQLite's write lock already does)."""
+        """Serialise concurrent writers of the same keys until commit (SQLite's write lock already does).
+
+        PostgreSQL's advisory locks are the whole database's: each is taken in the store's schema's
+        own space, so that stores in other schemas of the database (other users, test runs) never
+        wait on this one's keys, nor deadlock with it.
+        """
         if self.dialect == "postgresql":
             for key in sorted(set(keys)):  # sorted: two writers never wait on each other in a cycle
-                self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,))
+                self.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()), hashtext(?))", (key,))
 
     # -------------------------------------------------------------- full text
     @property
