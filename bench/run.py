@@ -247,20 +247,19 @@ def _memory_lines(m: dict) -> list[str]:
 
 
 def _ingest_lines(result: dict) -> list[str]:
-    rows = result["ingest"]
-    lines = [f"ingest: {result.get('articles', '?')} generated articles (the throughput corpus), the first 10% "
-             "untimed; store writes alone: the same articles' results, extracted beforehand",
-             f"{'':12} {'recoupe ingest':>15} {'words/s':>8} {'peak MB':>8} {'store writes alone, articles/s:':>32} "
-             f"{'1 per transaction':>17} {f'batches of {INGEST_BATCH}':>15}"]
-    for backend, r in rows.items():
+    lines = [f"ingest: {result['articles']} generated articles (the throughput corpus), the first 10% untimed",
+             f"{'':12} {'recoupe ingest, 1 process':>33}   {'store writes alone, articles/s':>34}",
+             f"{'':12} {'articles/s':>11} {'words/s':>9} {'peak MB':>11}   {'1 per transaction':>18} "
+             f"{f'batches of {INGEST_BATCH}':>15}"]
+    for backend, r in result["ingest"].items():
         if "skipped" in r:
             lines.append(f"{backend:12} skipped ({r['skipped']})")
             continue
         i = r["ingest"]
-        lines.append(f"{backend:12} {str(i['articles_per_s']) + ' art/s':>15} {i['words_per_s']:>8} "
-                     f"{i['peak_rss_mb']:>8} {'':>32} {r['store_per_article']['articles_per_s']:>17} "
-                     f"{r['store_batch']['articles_per_s']:>15}")
-    return lines
+        lines.append(f"{backend:12} {i['articles_per_s']:>11} {i['words_per_s']:>9} {i['peak_rss_mb']:>11}   "
+                     f"{r['store_per_article']['articles_per_s']:>18} {r['store_batch']['articles_per_s']:>15}")
+    return lines + ["(store writes alone: the same articles' results, extracted beforehand, written to a new store "
+                    "as recoupe ingest writes them, Store.ingest_result, and with Store.ingest_batch)"]
 
 
 def _store_lines(stores: dict) -> list[str]:
