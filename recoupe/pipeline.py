@@ -40,6 +40,8 @@ class Extractor:
         self.kb = kb or KnowledgeBase.load()
         self.gazetteer = gazetteer or Gazetteer.load()
         self.linker = Linker(self.kb, self.gazetteer, self.nlp.tokenizer)
+        if "recoupe_entities" in self.nlp.pipe_names:  # entities only where a name may be unknown
+            self.nlp.get_pipe("recoupe_entities").known = self.linker.known_tokens
         self.facts = FactExtractor(load_lexicon("fr"))
         self.batch_size = batch_size
         self.zone_size = zone_size

@@ -79,9 +79,51 @@ def test_the_pipeline_gives_every_token_the_model_s_own_attributes(extractor):
     assert "attribute_ruler" in reference.pipe_names and "attribute_ruler" not in extractor.nlp.pipe_names
     texts = [a.text for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")]) if isinstance(a, Article)]
     texts.append("Deux lignes\n\n  avec des espaces \t et\u00a0des tabulations.\n")
-    attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+    attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START]
+    entities = extractor.nlp.get_pipe("recoupe_entities")
+    read_tokens = same_entity = 0
     for ours, theirs in zip(extractor.nlp.pipe(texts), reference.pipe(texts)):
         assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()
+        # entities where the recogniser reads (SelectiveEntities): the model's own, but for a
+        # few tokens at the edges of the sentences it reads (it sees four tokens each side)
+        read = entities._selected(ours)
+        agree = (ours.to_array([ENT_IOB, ENT_TYPE])[read] == theirs.to_array([ENT_IOB, ENT_TYPE])[read]).all(axis=1)
+        read_tokens, same_entity = read_tokens + len(read), same_entity + int(agree.sum())
+    assert read_tokens > 1000 and same_entity >= 0.99 * read_tokens
+
+
+def test_entities_are_read_only_where_a_name_may_be_unknown(extractor):
+    """A sentence whose capitalised words are all known names is not given to the recogniser;
+    one with an unknown name is, and its entities are the model's."""
+    import spacy
+
+    text = ("Le Mali et la France ont parlé de Barkhane à Bamako.\n"
+            "Le colonel Ibrahim Sanogho, inconnu de la base, commande à Tessit.")
+    entities = extractor.nlp.get_pipe("recoupe_entities")
+    doc = extractor.nlp(text)
+    first, second = list(doc.sents)
+    read = entities._selected(doc)
+    assert read == list(range(second.start, second.end))
+    persons = [e.text for e in doc.ents if e.label_ == "PER"]
+    assert persons == [e.text for e in spacy.load("fr_core_news_md")(second.text).ents if e.label_ == "PER"]
+    assert "Ibrahim Sanogho" in persons
+
+
+def test_reading_fewer_sentences_changes_no_result(extractor):
+    """The sample corpus gives the same actors and facts whether the recogniser reads every
+    sentence or only those that may hold an unknown name."""
+    from recoupe.ingest import read_articles
+
+    articles = [a for a in read_articles([str(Path(__file__).resolve().parent.parent / "examples" / "articles")])
+                if isinstance(a, Article)]
+    entities = extractor.nlp.get_pipe("recoupe_entities")
+    selective = [r.to_json() for r in extractor.extract_all(articles)]
+    known, entities.known = entities.known, None
+    try:
+        everything = [r.to_json() for r in extractor.extract_all(articles)]
+    finally:
+        entities.known = known
+    assert selective == everything
 
 
 def test_sentences_found_once_are_spacy_s_sentences(extractor):

@@ -133,6 +133,12 @@ class Linker:
         self.actor_forms = FormIndex(tokenizer, entries)
         self.place_forms = FormIndex(tokenizer, [(name, place) for name, place in gazetteer.names()])
 
+    def known_tokens(self, doc: Doc) -> set[int]:
+        """Tokens inside a name the base or the gazetteer knows (what the model's entity
+        recogniser need not read: ``nlp.pipeline.SelectiveEntities``)."""
+        matches = self.actor_forms.find(doc) + self.place_forms.find(doc)
+        return {i for m in matches for i in range(m.start, m.end)}
+
     # -- entry point -------------------------------------------------------
     def link(self, doc: Doc, article: Article) -> LinkedArticle:
         """All actor and place mentions of one article, and its actors."""
