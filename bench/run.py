@@ -206,12 +206,15 @@ def ingest_rate(backend: str, corpus: Path, scratch: Scratch, log) -> dict:
 
 
 # ------------------------------------------------------------------ 4. store, 5. api
-def big_store(backend: str, articles: int, pg: Optional[str], log) -> dict:
-    """The cached store of ``articles`` generated articles (built on first use: bench/stores.py)."""
-    log(f"  store of {articles:,} generated articles on {backend}")
+def big_store(backend: str, articles: int, pg: Optional[str], log, key: Optional[str] = None) -> dict:
+    """The cached store of ``articles`` generated articles (built on first use: bench/stores.py),
+    or the one built before under ``key``."""
+    log(f"  store of {articles:,} generated articles on {backend}" + (f" (built before: key {key})" if key else ""))
     cmd = [sys.executable, str(HERE / "stores.py"), "--articles", str(articles), "--backend", backend]
     if pg:
         cmd += ["--pg", pg]
+    if key:
+        cmd += ["--key", key]
     return _run_json(cmd, f"building the {backend} store", stream=True)
 
 
@@ -274,6 +277,9 @@ def _store_lines(stores: dict) -> list[str]:
         lines.append(f"store ({backend}): {st['articles']:,} generated articles (bench/synth.py), "
                      f"{st['facts']:,} facts, {st['claims']:,} claims, {st['actors']:,} actors, {st['stories']:,} "
                      f"stories, {st['mentions']:,} mentions; {'cached' if s.get('cached') else 'built now'}: {where}")
+        if s.get("earlier_key"):
+            lines.append(f"  an earlier build (--store-key {s['key']}): generated from an earlier extraction of the "
+                         "sample articles or with earlier store code, not from the current ones")
         g = s["generator"]
         lines.append(f"  generated (bench/synth.py, seed {g['seed']}) from the real extraction of the sample articles: "
                      f"{g['per_day']} articles a day from {g['start']}, {g['topics']} topics a day (a sample and an "
@@ -362,6 +368,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="PostgreSQL database (else $RECOUPE_BENCH_PG, $RECOUPE_TEST_PG)")
     parser.add_argument("--store-articles", type=int, default=100_000, help="articles in the API benchmark's store")
     parser.add_argument("--requests", type=int, default=500, help="timed requests per API route")
+    parser.add_argument("--store-key", help="store and api: measure on the store built before under this key "
+                        "(out/bench/store-KEY-BACKEND.json) instead of building the current one (about an hour)")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     args = parser.parse_args(argv)
     if args.articles < 40 or args.store_articles < 400 or args.requests < 1:
@@ -398,7 +406,7 @@ def main(argv: list[str] | None = None) -> None:
             stores = {}
             if "store" in args.only or "api" in args.only:
                 log(f"bench: store of {args.store_articles:,} generated articles")
-                stores = {b: skipped(b) or big_store(b, args.store_articles, args.pg, log) for b in args.backends}
+                stores = {b: skipped(b) or big_store(b, args.store_articles, args.pg, log, args.store_key) for b in args.backends}
                 urls = {b: s.pop("url") for b, s in stores.items() if "url" in s}  # printed without password
                 result["store"] = stores
             if "api" in args.only:

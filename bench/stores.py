@@ -147,6 +147,23 @@ def _finish(backend: str, key: str, pg: Optional[str]) -> None:
         _pg(pg, f'ALTER SCHEMA "bench_{key}_building" RENAME TO "bench_{key}"')
 
 
+def earlier(backend: str, key: str, pg: Optional[str]) -> dict:
+    """A store built before under ``key`` (when the sample extraction or the store's code changed
+    since and a new build, about an hour, is not wanted): its URL, counts and build record."""
+    from recoupe.store import StoreError, open_store
+
+    final, _, exists = locate(backend, key, pg)
+    record = _read_record(backend, key)
+    if not exists or record is None:
+        raise SystemExit(f"bench: no {backend} store was built under key {key!r} (out/bench/store-KEY-{backend}.json)")
+    try:
+        with open_store(final) as store:
+            return {**record, "cached": True, "earlier_key": True, "url": final, "location": store.location,
+                    "stats": store.stats(), "built": record}
+    except StoreError as exc:
+        raise SystemExit(f"bench: the {backend} store of key {key!r} is not usable: {exc}") from None
+
+
 def build(articles: int, backend: str, pg: Optional[str], batch: int, tail: int,
           log: Callable[[str], None]) -> dict:
     """Build (or find) the store; its URL, counts and the build's rates."""
@@ -229,6 +246,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--batch", type=int, help="articles per transaction of the bulk path "
                         f"(default {BATCH['sqlite']} on SQLite, {BATCH['postgresql']} on PostgreSQL)")
     parser.add_argument("--tail", type=int, default=300, help="last articles stored one per transaction")
+    parser.add_argument("--key", help="use the store built before under this key (out/bench/store-KEY-*.json) "
+                        "instead of building the current one")
     args = parser.parse_args(argv)
     args.batch = args.batch or BATCH[args.backend]
     if args.batch < 1 or not 0 <= args.tail <= args.articles:
@@ -237,6 +256,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if args.key:
+        print(json.dumps(earlier(args.backend, args.key, args.pg)))
+        return
     print(json.dumps(build(args.articles, args.backend, args.pg, args.batch, args.tail, log)))
 
 

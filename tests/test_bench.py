@@ -135,3 +135,14 @@ def test_bench_parts_run_end_to_end(tmp_path):
     text = subprocess.run([c for c in cmd if c != "--json"] + ["--only", "store"], capture_output=True, text=True,
                           env=env, timeout=900)
     assert "400 generated articles" in text.stdout and "cached" in text.stdout
+    # an earlier build is reused by its key, and said to be one; an unknown key is a one-line error
+    key = store["key"]
+    earlier = subprocess.run(cmd + ["--only", "store", "--store-key", key], capture_output=True, text=True,
+                             env=env, timeout=900)
+    assert earlier.returncode == 0, earlier.stderr[-2000:]
+    reused = json.loads(earlier.stdout)["store"]["sqlite"]
+    assert reused["earlier_key"] is True and reused["location"] == store["location"] and "url" not in reused
+    missing = subprocess.run(cmd + ["--only", "store", "--store-key", "000000000000"], capture_output=True,
+                             text=True, env=env, timeout=900)
+    assert missing.returncode != 0 and "no sqlite store was built under key '000000000000'" in missing.stderr
+    assert "Traceback" not in missing.stderr
