@@ -20,7 +20,7 @@ from .actors.linker import Linker
 from .errors import reason_of
 from .facts import FactExtractor, load_lexicon
 from .model import Article, ArticleResult, InputError, Mention
-from .nlp import TokenizerPrimer, load_pipeline
+from .nlp import TokenizerPrimer, forget_transient_lemmas, load_pipeline
 from .places import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class Extractor:
                         LOGGER.debug("extraction failed on %s", article.id, exc_info=True)
                         outcome = exc
                     yield article, outcome
+            forget_transient_lemmas(self.nlp)  # the zone freed its words: their lemmas go too
 
     def _result(self, article: Article, doc) -> ArticleResult:
         linked = self.linker.link(doc, article)

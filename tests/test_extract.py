@@ -464,3 +464,42 @@ def test_a_generic_description_with_a_name_is_the_named_group(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "fight", "jnim", "fama")
     assert fact is not None and fact.speaker == "jnim"
+
+
+# -- speakers named again, by their institution, or not named -----------------------
+
+def test_a_general_staff_with_its_demonym_is_the_army_and_its_communique_speaks_for_it(extractor):
+    result, _ = facts_of(extractor, "Les derniers soldats français ont quitté le Niger le 22 décembre, a indiqué "
+                                    "l'état-major nigérien dans un communiqué. « Les derniers conteneurs seront "
+                                    "rapatriés par avion et les soldats français ont quitté Niamey », précise le "
+                                    "communiqué.")
+    withdraw = find(result, "withdraw", "france", "niger")
+    assert withdraw is not None and withdraw.modality == "reported" and withdraw.speaker == "niger-army"
+
+
+def test_the_source_one_learned_from_is_this_source(extractor):
+    result, _ = facts_of(extractor, "C'est ce que le quotidien a appris de l'agence de presse russe Tass. D'après "
+                                    "cette source, des instructeurs russes auraient été déployés au Burkina Faso.")
+    deploy = find(result, "deploy", "russia", "burkina-faso")
+    assert deploy is not None and deploy.speaker == "tass"
+
+
+def test_an_anonymous_source_with_a_nationality_is_unknown(extractor):
+    result, _ = facts_of(extractor, "Selon une source sécuritaire malienne, l'armée malienne aurait frappé des "
+                                    "positions du JNIM près de Léré.")
+    fight = find(result, "fight", "fama", "jnim")
+    assert fight is not None and fight.speaker == "unknown"
+
+
+def test_a_government_named_by_its_possessive_speaks_for_the_state_named_before(extractor):
+    result, _ = facts_of(extractor, "Le Tchad a reçu des blindés russes en mars. Son gouvernement a toujours "
+                                    "démenti la présence de mercenaires de Wagner sur son sol.")
+    deploy = find(result, "deploy", "wagner", "chad")
+    assert deploy is not None and deploy.modality == "negated" and deploy.speaker == "chad"
+
+
+def test_a_group_named_beside_its_demonym_speaks_for_itself(extractor):
+    result, _ = facts_of(extractor, "Le groupe paramilitaire russe Wagner a annoncé mardi sur sa chaîne Telegram "
+                                    "avoir quitté la Centrafrique.")
+    withdraw = find(result, "withdraw", "wagner")
+    assert withdraw is not None and withdraw.speaker == "wagner"

@@ -40,6 +40,18 @@ def test_words_of_a_streamed_article_do_not_stay_in_the_vocabulary(extractor):
     assert "Zk00000qz" in extractor.nlp.vocab.strings
 
 
+def test_lemmas_of_a_streamed_article_s_words_do_not_stay_cached(extractor):
+    """spaCy's lemmatizer caches every word it lemmatizes; the words a memory zone freed leave
+    that cache with it (else it grows with the corpus)."""
+    from spacy.strings import hash_string
+
+    lemmatizer = extractor.nlp.get_pipe("lemmatizer")
+    list(extractor.extract_all(_articles(4, "Zl")))
+    cached = {key[0] for key in lemmatizer.cache}
+    assert not any(hash_string(f"Zl{i:05d}qz") in cached for i in range(4))
+    assert hash_string("troupes") in cached  # the model's own words stay
+
+
 def test_priming_the_tokenizer_keeps_no_word_of_the_corpus(extractor):
     """The primer splits the coming texts outside memory zones, but only chunks of strings the
     model already had: the vocabulary does not grow, and the texts tokenize as before."""

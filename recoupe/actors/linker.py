@@ -271,9 +271,9 @@ class Linker:
         if any(child.i in name_spans for child in head.children if child.dep_ in ("appos", "flat:name", "nmod")
                and child.i > token.i and not any(c.dep_ == "case" for c in child.children)):
             return None  # "la force française Sabre" (but "un déploiement américain au Mali" is American)
-        lemma = fold(head.lemma_)
+        lemma, first = _hyphenated(head)
         if head.pos_ in ("NOUN", "PROPN"):
-            start, end = min(head.i, span.start), max(head.i + 1, span.end)
+            start, end = min(first, span.start), max(head.i + 1, span.end)
             surface = doc[start:end].text
             army = self.kb.army_of(state)
             if army and (lemma in self.army_nouns or _is_armed_forces(head)):
@@ -422,6 +422,16 @@ def _is_locative(span: Span) -> bool:
             return True
     prev = span.doc[span.start - 1] if span.start > 0 else None
     return bool(prev is not None and prev.lower_ in ("à", "au", "en", "in", "at"))
+
+
+def _hyphenated(head: Token) -> tuple[str, int]:
+    """A noun's folded lemma and first token, a compound the tokenizer split at its hyphen
+    included: "l'état-major" is "état", "-", "major" (its lemma is then the compound's text)."""
+    doc = head.doc
+    if head.i >= 2 and doc[head.i - 1].text == "-" and not doc[head.i - 2].whitespace_ \
+            and not doc[head.i - 1].whitespace_ and doc[head.i - 2].is_alpha:
+        return fold(f"{doc[head.i - 2].text}-{head.text}"), head.i - 2
+    return fold(head.lemma_), head.i
 
 
 def _has_det(token: Token) -> bool:

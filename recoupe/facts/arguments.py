@@ -127,6 +127,24 @@ class VerbClasses:
                    frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]))
 
 
+def stranded_auxiliary_subjects(participle: Token) -> list[Token]:
+    """ "La Russie, ..., a pour sa part livré deux avions": the parser hangs the participle on a
+    noun and makes its auxiliary the root; the auxiliary's subject is the participle's."""
+    if "Part" not in participle.morph.get("VerbForm") or participle.dep_ not in ("acl", "appos"):
+        return []
+    node = participle
+    for _ in range(3):
+        node = node.head
+        if node.pos_ == "AUX" and fold(node.lemma_) in ("avoir", "etre"):
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if not subjects and node.head.i != node.i and node.head.pos_ in ("PROPN", "NOUN") and node.head.i < node.i:
+                subjects = [node.head]  # or hangs the auxiliary on the subject itself
+            return subjects[:1]
+        if node.head.i == node.i:
+            break
+    return []
+
+
 @lru_cache(maxsize=1)
 def _generic_actors() -> frozenset[str]:
     """ONTOLOGY.md's generic actors (jihadists, civilians): a name beside them is more precise."""
@@ -413,21 +431,9 @@ class ArgumentReader:
         return []
 
     def _stranded_auxiliary_subject(self, participle: Token) -> list[str]:
-        """ "La Russie, ..., a pour sa part livré deux avions": the parser hangs the participle
-        on a noun and makes its auxiliary the root; the auxiliary's subject is the participle's."""
-        if "Part" not in participle.morph.get("VerbForm"):
-            return []
-        node = participle
-        for _ in range(3):
-            node = node.head
-            if node.pos_ == "AUX" and fold(node.lemma_) in ("avoir", "etre"):
-                subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
-                if not subjects and node.head.i != node.i and node.head.pos_ in ("PROPN", "NOUN") and node.head.i < node.i:
-                    subjects = [node.head]  # or hangs the auxiliary on the subject itself
-                return self.actors_of(subjects[0], conj=False) if subjects else []
-            if node.head.i == node.i:
-                break
-        return []
+        """The actors of a participle's subject left on its auxiliary (stranded_auxiliary_subjects)."""
+        subjects = stranded_auxiliary_subjects(participle)
+        return self.actors_of(subjects[0], conj=False) if subjects else []
 
     def _event_agent(self, verb: Token) -> list[str]:
         """Who acted in the event a passive happened in ("tués lors de la frappe de X")."""

@@ -12,6 +12,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..actors.linker import LinkedArticle
+from .arguments import stranded_auxiliary_subjects
 from ..data import load_yaml
 from ..nlp.text import doc_text, folded_texts, tokens_tagged
 from ..textnorm import fold, lemma_candidates, slug, strip_article
@@ -40,25 +41,31 @@ class Attributor:
         self.doc = linked.doc
         self.speech_verbs = {fold(v) for v in lexicon["speech_verbs"]}
         self.event_verbs = {fold(v) for v in lexicon["event_verbs"]}
+        self.institution_nouns = {fold(v) for v in lexicon["institution_nouns"]}
+        self.learned_verbs = {fold(v) for v in lexicon["learned_verbs"]}
+        self.learned_prepositions = {fold(v) for v in lexicon["learned_prepositions"]}
         self.denial_verbs = {fold(v) for v in lexicon["denial_verbs"]}
         self.demonstratives = {fold(v) for v in lexicon["demonstratives"]}
         self.document_nouns = {fold(v) for v in lexicon["document_nouns"]}
         self.speech_phrases = [tuple(fold(w) for w in p) for p in lexicon["speech_phrases"]]
         self.prepositions = [fold(p) for p in lexicon["prepositions"]]
         # first words of the prepositions in two words ("according to"): no other token starts one
-        self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p}
+        self.preposition_starts = {p.split(" ")[0] for p in self.prepositions if " " in p} | \
+            {p[:p.index("'") + 1] for p in self.prepositions if "'" in p[:-1]}  # "d'" of "d'après"
         self.source_nouns = {fold(w) for w in lexicon["source_nouns"]}
         self.unknown_markers = {fold(w) for w in lexicon["unknown_markers"]}
         self.text = doc_text(self.doc)  # a property that joins every token: read it once
         self.generic = set(load_yaml("lexicons/fr/actor_context.yaml")["generic_actors"])
         self.quotes = _quote_spans(self.text, lexicon["quote_pairs"])
         self.last_speaker: Optional[str] = None
-        self.quote_speakers = {q: self._quote_speaker(q) for q in self.quotes}
+        # found when the quotation is first met: "», précise le communiqué" names the source
+        # before it, which only the sentences read so far tell
+        self.quote_speakers: dict[tuple[int, int], Optional[str]] = {}
 
     # -- public ----------------------------------------------------------------
     def reported_in(self, sent: Span) -> list[Reported]:
         """Reported spans of a sentence (call sentences in text order: pronouns refer back)."""
-        found = self._selon(sent) + self._speech(sent)
+        found = self._selon(sent) + self._speech(sent) + self._learned(sent)
         found += self._quoted(sent, found)
         found += self._announced(sent, found)
         if found:
@@ -76,6 +83,8 @@ class Attributor:
                 continue
             token = self.doc[i]
             two = fold(" ".join(t.text for t in self.doc[token.i:token.i + 2]))
+            if low.endswith("'") and i + 1 < sent.end:  # "D'après", split at its apostrophe
+                two = fold(token.text + self.doc[i + 1].text)
             if low not in self.prepositions and two not in self.prepositions:
                 continue
             skip = 2 if two in self.prepositions and low not in self.prepositions else 1
@@ -97,7 +106,8 @@ class Attributor:
                 continue
             if any(c.dep_ == "aux:pass" for c in token.children):
                 continue  # "l'opération a été lancée": a passive names what is said, not who says it
-            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")] or \
+                stranded_auxiliary_subjects(token)  # "Le JNIM a de son côté affirmé ..."
             if incise:
                 # "..., a précisé la présidence": the speaker of an incise comes after its verb; the
                 # parser takes it for an object, or hangs it on "de son côté", and may take the
@@ -131,6 +141,22 @@ class Attributor:
             found.append(Reported(start, end, speaker, "speech"))
         return found
 
+    def _learned(self, sent: Span) -> list[Reported]:
+        """ "ce que le journal a appris de l'agence Tass": the rest of the sentence is the source's,
+        the complement in "de" or "auprès de" of a verb of learning."""
+        found = []
+        for token in tokens_tagged(self.doc, VERBS, sent.start, sent.end):
+            if fold(token.lemma_) not in self.learned_verbs:
+                continue
+            for c in token.children:
+                cases = {fold(k.text) for k in c.children if k.dep_ in ("case", "fixed")}
+                if c.dep_.startswith("obl") and cases & self.learned_prepositions:
+                    speaker = self._speaker_from(c)
+                    if speaker and speaker != UNKNOWN:
+                        found.append(Reported(sent.start, sent.end, speaker, "selon"))
+                        break
+        return found
+
     def _announced(self, sent: Span, found: list[Reported]) -> list[Reported]:
         """ "Macron a annoncé la fin de Barkhane": the announcer is who says so, but an official
         act announced stays asserted (cue "event"), unless another cue covers it."""
@@ -140,7 +166,10 @@ class Attributor:
                 continue
             subjects = [c for c in token.children if c.dep_ == "nsubj"]
             speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)
-            content = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "obj")]
+            # "a annoncé sur sa chaîne Telegram avoir quitté le pays": the clause, not a stray object
+            content = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") or c.dep_ == "advcl"
+                       and "Inf" in c.morph.get("VerbForm") + [a.morph.get("VerbForm", [""])[0] for a in c.children if a.dep_.startswith("aux")]] \
+                or [c for c in token.children if c.dep_ == "obj"]
             if speaker is None or not content:
                 continue
             sub = list(content[0].subtree)
@@ -156,7 +185,9 @@ class Attributor:
             span = self.doc.char_span(max(q_start, sent.start_char), min(q_end, sent.end_char), alignment_mode="expand")
             if span is None or len(span) < 4:
                 continue  # a scare quote, not speech
-            speaker = self.quote_speakers.get((q_start, q_end)) or (found[-1].speaker if found else None)
+            if (q_start, q_end) not in self.quote_speakers:
+                self.quote_speakers[(q_start, q_end)] = self._quote_speaker((q_start, q_end))
+            speaker = self.quote_speakers[(q_start, q_end)] or (found[-1].speaker if found else None)
             if speaker is None and q_start < sent.start_char:
                 speaker = self.last_speaker  # a quotation that runs on from an earlier sentence
             if speaker is None and self._embedded(q_start, sent):
@@ -219,6 +250,16 @@ class Attributor:
         described = any(c.dep_ in ("nmod", "amod", "appos", "acl", "acl:relcl") for c in head.children)
         return lemma in self.document_nouns and bool(dets & (self.demonstratives | DEFINITE)) and not described
 
+    def _state_before(self, i: int) -> Optional[str]:
+        """The state last named before token i, as an actor and not as a place."""
+        for mention in reversed(self.linked.mentions):
+            if mention.start >= i or mention.place_use or mention.kind == "demonym":
+                continue  # "instructeurs russes" says whose, not who
+            actor = self.linked.actors.get(mention.actor_id)
+            if actor is not None and actor.type == "state":
+                return actor.id
+        return None
+
     def _phrase_head(self, i: int, sent: Span) -> Optional[Token]:
         """The head noun of the phrase starting at token i (after "selon")."""
         if i >= sent.end:
@@ -236,20 +277,34 @@ class Attributor:
         if self.last_speaker and self._refers_back(head):
             return self.last_speaker  # "d'après cette source", "selon le texte": the one just named
         subtree = [t for t in _nominal_core(head) if t.i >= head.i - 3]
+        mentions = self.linked.token_mention
+        named_in = [mentions[t.i] for t in subtree if t.i in mentions]
+        if fold(head.lemma_) in self.unknown_markers and named_in and all(m.kind == "demonym" for m in named_in):
+            return UNKNOWN  # "une source sécuritaire malienne" is not named (ONTOLOGY.md)
+        if not named_in and fold(head.lemma_) in self.institution_nouns and head.i not in mentions:
+            state = self._state_before(head.i)
+            if state:
+                return state
         people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
                   and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
         if people:
             return people[0].actor_id
         if head.i in self.linked.media_tokens:
             return slug(self.linked.media_tokens[head.i])
-        for t in subtree:
+        # "l'agence de presse russe Tass": the parser may hang the name elsewhere; the word right
+        # after the phrase still names it
+        after = self.doc[head.right_edge.i + 1] if head.right_edge.i + 1 < len(self.doc) else None
+        for t in subtree + ([after] if after is not None else []):
             if t.i in self.linked.media_tokens:
                 return slug(self.linked.media_tokens[t.i])
         named = [self.linked.token_mention[t.i] for t in sorted(subtree, key=lambda t: abs(t.i - head.i))
                  if t.i in self.linked.token_mention]
-        specific = [m for m in named if m.actor_id not in self.generic]  # "le groupe jihadiste JNIM"
+        # "le groupe jihadiste JNIM", "le groupe russe Wagner": the name, not the generic word or
+        # the demonym beside it
+        specific = [m for m in named if m.actor_id not in self.generic]
+        proper = [m for m in specific if m.kind != "demonym"]
         if named:
-            return (specific or named)[0].actor_id
+            return (proper or specific or named)[0].actor_id
         if fold(head.lemma_) in self.unknown_markers or fold(head.text) in self.unknown_markers:
             return UNKNOWN
         if head.ent_type_ in ("ORG", "MISC") or head.pos_ == "PROPN":

@@ -1,4 +1,4 @@
 """The spaCy stage: build the French pipeline and run it over article texts."""
-from .pipeline import MODEL_NAME, TokenizerPrimer, load_pipeline
+from .pipeline import MODEL_NAME, TokenizerPrimer, forget_transient_lemmas, load_pipeline
 
-__all__ = ["load_pipeline", "MODEL_NAME", "TokenizerPrimer"]
+__all__ = ["load_pipeline", "MODEL_NAME", "TokenizerPrimer", "forget_transient_lemmas"]

@@ -202,6 +202,25 @@ def load_pipeline(model: str = MODEL_NAME) -> Language:
     return nlp
 
 
+def forget_transient_lemmas(nlp: Language) -> int:
+    """Drop the lemmatizer's cached lemmas of words a memory zone has freed; how many.
+
+    spaCy's lemmatizer caches the lemmas of every (word, part of speech) it meets, without
+    bound and outside the memory zones that free the words themselves: over a stream of
+    articles, each new word would stay in memory for good.  Called after each zone, this keeps
+    only the words the model's vocabulary holds (memory stays flat)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return 0
+    cache = getattr(nlp.get_pipe("lemmatizer"), "cache", None)
+    if not cache:
+        return 0
+    strings = nlp.vocab.strings
+    transient = [key for key in cache if key[0] not in strings]
+    for key in transient:
+        del cache[key]
+    return len(transient)
+
+
 class TokenizerPrimer:
     """Fills the tokenizer's cache with the chunks of the texts about to be read.
 
