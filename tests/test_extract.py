@@ -503,3 +503,20 @@ def test_a_group_named_beside_its_demonym_speaks_for_itself(extractor):
                                     "avoir quitté la Centrafrique.")
     withdraw = find(result, "withdraw", "wagner")
     assert withdraw is not None and withdraw.speaker == "wagner"
+
+
+def test_a_force_described_after_a_comma_is_deployed_with_its_size(extractor):
+    """However the parser hangs "un contingent de ..." (here on a participle far before)."""
+    result, _ = facts_of(extractor, "La cérémonie s'est tenue dimanche à Ouagadougou. Selon le communiqué, elle a "
+                                    "été présidée par le chef de l'armée de terre burkinabè, le colonel Salif "
+                                    "Ouédraogo et le lieutenant-colonel français Marc Duval, représentant le "
+                                    "commandant de la force Sabre, un contingent de 400 forces spéciales.")
+    deploy = find(result, "deploy", "sabre", "burkina-faso")
+    assert deploy is not None and deploy.quantity and deploy.quantity.get("value") == 400
+    assert deploy.modality == "reported"
+
+
+def test_a_document_named_first_is_an_unknown_source(extractor):
+    result, _ = facts_of(extractor, "D'après le texte, des instructeurs russes auraient été déployés au Niger.")
+    deploy = find(result, "deploy", "russia", "niger")
+    assert deploy is not None and deploy.modality == "hedged" and deploy.speaker == "unknown"

@@ -367,6 +367,16 @@ class ArgumentReader:
                     return actor.id
         return None
 
+    def apposed_force(self, noun: Token) -> list[str]:
+        """ "la force Sabre, un contingent de 400 forces spéciales": the force a noun phrase
+        set after a comma describes, however the parser hung it."""
+        first = min([c.i for c in noun.children if c.dep_ == "det" and c.i < noun.i] + [noun.i])
+        if first == noun.i or first < 2 or self.doc[first - 1].text != ",":
+            return []
+        mention = self.linked.token_mention.get(first - 2)
+        actor = self.linked.actors.get(mention.actor_id) if mention else None
+        return [actor.id] if actor and mention.kind == "name" and actor.type in ("force", "igo", "group", "company") else []
+
     def _collective(self, mention: ActorMention) -> Optional[str]:
         return self.linked.body_of(mention.actor_id)
 

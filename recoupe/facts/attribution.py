@@ -310,8 +310,8 @@ class Attributor:
         if head.ent_type_ in ("ORG", "MISC") or head.pos_ == "PROPN":
             name = " ".join(t.text for t in head.subtree if t.ent_type_ or t.pos_ == "PROPN")
             return slug(strip_article(name)) or None
-        if fold(head.lemma_) in self.source_nouns:
-            return UNKNOWN
+        if fold(head.lemma_) in self.source_nouns or fold(head.lemma_) in self.document_nouns:
+            return UNKNOWN  # "selon le texte" with no source named before it
         return None
 
 

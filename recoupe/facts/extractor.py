@@ -441,6 +441,8 @@ class FactExtractor:
             sources = [a for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"
                        for g in c.children if g.dep_ == "obl:agent" for a in reader.actors_of(g)]
         if not sources:
+            sources = reader.apposed_force(noun)
+        if not sources:
             sources = reader.governing_subject(noun)
             if trigger.inverse:
                 sources, targets = targets, sources
