@@ -520,3 +520,12 @@ def test_a_document_named_first_is_an_unknown_source(extractor):
     result, _ = facts_of(extractor, "D'après le texte, des instructeurs russes auraient été déployés au Niger.")
     deploy = find(result, "deploy", "russia", "niger")
     assert deploy is not None and deploy.modality == "hedged" and deploy.speaker == "unknown"
+
+
+def test_a_warning_does_not_threaten_the_country_it_protects(extractor):
+    """The side an intervention in the warning's content would hit is protected, however the
+    parser hangs the clause in "que"."""
+    result, facts = facts_of(extractor, "Le Tchad et le Niger ont averti dans une déclaration commune que toute "
+                                        "intervention militaire au Mali serait considérée comme une agression "
+                                        "contre leurs deux pays.")
+    assert not [f for f in facts if f[0] == "threaten" and f[2] == "mali"]

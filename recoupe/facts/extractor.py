@@ -454,6 +454,26 @@ class FactExtractor:
             return args
         return self._with_place(noun, reader, args)
 
+    @staticmethod
+    def _protected(token: Token, clause: Token, sent: Span, reader: ArgumentReader) -> set[int]:
+        """Tokens of the sides a warning protects: what an action in its content is against
+        ("toute intervention contre le Niger", "une intervention militaire au Niger"), its content
+        being the clause in "que" after it, however the parser hung that clause."""
+        contents = [c for c in clause.children if c.dep_ == "ccomp"] + [
+            v for v in sent if v.i > token.i and v.pos_ in ("VERB", "AUX", "ADJ", "NOUN")
+            and any(m.dep_ == "mark" and fold(m.text) in ("que", "qu'", "that") for m in v.children)]
+        protected: set[int] = set()
+        for content in contents:
+            for g in content.subtree:
+                if g.dep_ not in ("nmod", "obl", "obl:mod", "obl:arg"):
+                    continue
+                cases = _case(g)
+                against = cases & {"contre", "against"}
+                inside = cases & {"au", "en", "dans", "in"} and fold(g.head.lemma_) in reader.verbs.event_nouns
+                if against or inside:
+                    protected.update(t.i for t in g.subtree)
+        return protected
+
     def _place_holders(self, sent: Span, reader: ArgumentReader, args: Arguments) -> list[str]:
         """Armed groups named as holding a place of the sentence ("Kidal, fief du CSP-DPA")."""
         return [h for holders in self._strongholds(sent, reader).values() for h in holders if h not in args.sources]
@@ -665,9 +685,7 @@ class FactExtractor:
         clause = _clause_head(token)
         # "ont prévenu que toute intervention contre le Niger serait...": a warning protects the
         # side an action in its content is against; it threatens whoever would act
-        others = {t.i for c in clause.children if trigger.type == "threaten" and c.dep_ == "ccomp"
-                  for g in c.subtree if g.dep_ in ("nmod", "obl") and _case(g) & {"contre", "against"}
-                  for t in g.subtree}
+        others = self._protected(token, clause, sent, reader) if trigger.type == "threaten" else set()
         candidates = []
         state_force = trigger.type == "fight" and not all(irregular(s, reader.linked) for s in args.sources)
         for t in clause.subtree:
