@@ -529,3 +529,13 @@ def test_a_warning_does_not_threaten_the_country_it_protects(extractor):
                                         "intervention militaire au Mali serait considérée comme une agression "
                                         "contre leurs deux pays.")
     assert not [f for f in facts if f[0] == "threaten" and f[2] == "mali"]
+
+
+def test_buyers_with_a_stressed_pronoun_take_the_maker_s_country_as_supplier(extractor):
+    """ "ont eux aussi acheté" (the parser makes the pronoun the root), "des drones turcs" (and
+    the adjective a clause), and coordinated buyers are not each other's supplier."""
+    result, facts = facts_of(extractor, "Le Tchad et le Togo, partenaires du Niger, ont eux aussi acheté des "
+                                        "drones turcs l'an dernier.")
+    assert ("arms_transfer", "turkey", "chad", "asserted") in facts
+    assert ("arms_transfer", "turkey", "togo", "asserted") in facts
+    assert not find(result, "arms_transfer", "togo", "chad") and not find(result, "arms_transfer", "chad", "togo")

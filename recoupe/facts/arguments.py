@@ -127,6 +127,9 @@ class VerbClasses:
                    frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]))
 
 
+STRESSED_PRONOUNS = frozenset({"lui", "elle", "eux", "elles"})  # "eux aussi", "elle-même"
+
+
 def stranded_auxiliary_subjects(participle: Token) -> list[Token]:
     """ "La Russie, ..., a pour sa part livré deux avions": the parser hangs the participle on a
     noun and makes its auxiliary the root; the auxiliary's subject is the participle's."""
@@ -135,6 +138,10 @@ def stranded_auxiliary_subjects(participle: Token) -> list[Token]:
     node = participle
     for _ in range(3):
         node = node.head
+        if node.pos_ == "PRON" and fold(node.text) in STRESSED_PRONOUNS:
+            # "le Niger et le Burkina ont eux aussi commandé des drones": the parser makes the
+            # pronoun the root, with the subject and the auxiliary
+            return [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")][:1]
         if node.pos_ == "AUX" and fold(node.lemma_) in ("avoir", "etre"):
             subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
             if not subjects and node.head.i != node.i and node.head.pos_ in ("PROPN", "NOUN") and node.head.i < node.i:
@@ -324,7 +331,9 @@ class ArgumentReader:
         while frontier:
             node, dist = frontier.pop(0)
             for child in node.children:
-                if child.dep_ not in NOMINAL_DEPS or child.dep_ == "conj" or dist >= 5:
+                # "des drones turcs": the parser may take a postposed adjective for a clause
+                adjective = child.dep_ == "acl" and child.pos_ == "ADJ"
+                if child.dep_ not in NOMINAL_DEPS and not adjective or child.dep_ == "conj" or dist >= 5:
                     continue
                 if child.dep_ == "nmod" and _case(child) & (TARGET_CASES - {"de"}):
                     continue  # "le soutien de X à Y": Y is another argument
@@ -438,6 +447,9 @@ class ArgumentReader:
             return self.subject(verb.head)
         if verb.dep_ in ("acl", "appos") and verb.head.pos_ in ("NOUN", "PROPN"):
             return self.actors_of(verb.head, conj=True) or self._stranded_auxiliary_subject(verb)
+        if verb.dep_ == "acl" and verb.head.pos_ == "PRON" and fold(verb.head.text) in STRESSED_PRONOUNS:
+            subjects = stranded_auxiliary_subjects(verb)
+            return self.actors_of(subjects[0], conj=True) if subjects else []
         return []
 
     def _stranded_auxiliary_subject(self, participle: Token) -> list[str]:

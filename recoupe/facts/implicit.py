@@ -44,11 +44,14 @@ def complete(facts: list[Fact], linked: LinkedArticle, policies: dict[str, str])
             out.append(fact)
             continue
         known = fact.target if fact.source == MISSING else fact.source
+        # "le Tchad et le Togo ont acheté des drones": coordinated sides are not each other's other side
+        beside = {_known(f) for f in facts if f is not fact and f.type == fact.type
+                  and f.evidence_start == fact.evidence_start and is_one_sided(f, policies)}
         other = _counterpart(fact.type, known, whole)
         if other is None and policies.get(fact.type) == "opponent":
             other = _opponent(known, linked)
         elif other is None and policies.get(fact.type) == "other_state":
-            other = _other_state(known, linked)
+            other = _other_state(known, linked, beside)
         if other is None or other == known or _allied(known, other, linked):
             continue
         if fact.source == MISSING:  # in place: other stages keep hold of the extractor's facts
@@ -104,9 +107,16 @@ def _opponent(known: Optional[str], linked: LinkedArticle) -> Optional[str]:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _other_state(known: Optional[str], linked: LinkedArticle) -> Optional[str]:
-    """The state the article names most, after the known side (a supplier of arms)."""
-    counts = Counter(m.actor_id for m in linked.mentions if m.actor_id != known and m.actor_id in linked.actors
+def _known(fact: Fact) -> Optional[str]:
+    """The side a one-sided fact names."""
+    return fact.target if fact.source == MISSING else fact.source
+
+
+def _other_state(known: Optional[str], linked: LinkedArticle, beside: frozenset | set = frozenset()) -> Optional[str]:
+    """The state the article names most, after the known side and the sides coordinated with it
+    (a supplier of arms)."""
+    counts = Counter(m.actor_id for m in linked.mentions if m.actor_id != known and m.actor_id not in beside
+                     and m.actor_id in linked.actors
                      and linked.actors[m.actor_id].type == "state" and not (known and linked.same_side(known, m.actor_id)))
     return counts.most_common(1)[0][0] if counts else None
 
