@@ -539,3 +539,11 @@ def test_buyers_with_a_stressed_pronoun_take_the_maker_s_country_as_supplier(ext
     assert ("arms_transfer", "turkey", "chad", "asserted") in facts
     assert ("arms_transfer", "turkey", "togo", "asserted") in facts
     assert not find(result, "arms_transfer", "togo", "chad") and not find(result, "arms_transfer", "chad", "togo")
+
+
+def test_supplying_men_deploys_them(extractor):
+    result, facts = facts_of(extractor, "Une force africaine doit se déployer au Mali. Le Ghana, qui doit commander "
+                                        "la force, devrait fournir quelque 500 hommes.")
+    deploy = find(result, "deploy", "ghana", "mali")
+    assert deploy is not None and deploy.modality == "hypothetical"
+    assert not find(result, "arms_transfer", "ghana")
