@@ -547,3 +547,26 @@ def test_supplying_men_deploys_them(extractor):
     deploy = find(result, "deploy", "ghana", "mali")
     assert deploy is not None and deploy.modality == "hypothetical"
     assert not find(result, "arms_transfer", "ghana")
+
+
+def test_the_accused_is_found_when_an_aside_misleads_the_parser(extractor):
+    """ "X accuse, sans en apporter la preuve, Y d'avoir ...": the parser often hangs the accusing
+    verb on the infinitive and makes Y its subject; this doc is given that parse by hand."""
+    import numpy
+    from spacy.attrs import DEP, HEAD
+
+    text = "Niamey accuse également, sans en apporter la preuve, l'Algérie d'avoir fourni des armes aux rebelles."
+    article = Article(id="t", text=text, date="2024-05-01", lang="fr")
+    doc = extractor.nlp(text)
+    words = [t.text for t in doc]
+    heads, deps = [t.head.i for t in doc], [t.dep_ for t in doc]
+    accuse, infinitive, accused = words.index("accuse"), words.index("fourni"), words.index("Algérie")
+    heads[accuse], deps[accuse] = infinitive, "advcl"
+    heads[infinitive], deps[infinitive] = infinitive, "ROOT"
+    heads[accused], deps[accused] = infinitive, "nsubj"
+    heads[-1] = infinitive  # the full stop follows the root
+    rows = [[(h - i) % 2 ** 64, doc.vocab.strings.add(d)] for i, (h, d) in enumerate(zip(heads, deps))]
+    doc.from_array([HEAD, DEP], numpy.array(rows, dtype="uint64"))
+    assert doc[accuse].head.i == infinitive and doc[accused].dep_ == "nsubj"
+    result = extractor._result(article, doc)
+    assert find(result, "criticize", "niger", "algeria") is not None

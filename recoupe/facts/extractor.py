@@ -400,7 +400,20 @@ class FactExtractor:
             targets += [a for a in reader.actors_of(comp) if a not in targets]
         if not targets:
             targets = reader.patient(verb)
+        if not targets:
+            targets = self._accused(verb, reader)
         return self._with_place(verb, reader, Arguments(subject, targets))
+
+    @staticmethod
+    def _accused(verb: Token, reader: ArgumentReader) -> list[str]:
+        """ "Bamako accuse, sans en apporter la preuve, la France d'avoir fourni ...": an aside
+        makes the parser hang the accusing verb on the infinitive, whose subject it takes the
+        accused for; that subject is the verb's object."""
+        head = verb.head
+        if verb.dep_ != "advcl" or head.i <= verb.i or fold(verb.lemma_) not in reader.verbs.accusing_verbs \
+                or not any(m.dep_ == "mark" and fold(m.text) in ("de", "d'") for m in head.children):
+            return []
+        return [a for c in head.children if c.dep_ == "nsubj" and c.i > verb.i for a in reader.actors_of(c)]
 
     def _noun_arguments(self, noun: Token, trigger: Trigger, reader: ArgumentReader, frame: dict) -> Arguments:
         sources: list[str] = []
