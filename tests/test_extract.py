@@ -570,3 +570,10 @@ def test_the_accused_is_found_when_an_aside_misleads_the_parser(extractor):
     assert doc[accuse].head.i == infinitive and doc[accused].dep_ == "nsubj"
     result = extractor._result(article, doc)
     assert find(result, "criticize", "niger", "algeria") is not None
+
+
+def test_the_dead_are_counted_when_the_parser_takes_them_for_an_oblique(extractor):
+    result, _ = facts_of(extractor, "Une frappe aérienne de l'armée burkinabè aurait tué au moins 24 civils, dont "
+                                    "des femmes, à Djibo, le 3 avril dernier.")
+    fight = find(result, "fight", "burkina-army", "civilians")
+    assert fight is not None and fight.quantity == {"min": 24, "unit": "killed"}

@@ -230,7 +230,8 @@ def _mentions_killing(sent: Span, char: int) -> bool:
 
     node = unit
     for _ in range(3):  # up through "entre 200 et 400 personnes" to the verb
-        if node.dep_ in ("nsubj", "nsubj:pass", "obj", "nmod", "dep") and killing(node.head):
+        # "aurait tué au moins 24 civils, dont ...": the parser may take the object for an oblique
+        if node.dep_ in ("nsubj", "nsubj:pass", "obj", "nmod", "dep", "obl", "obl:arg") and killing(node.head):
             return True
         if node.dep_ not in ("conj", "nmod", "dep") or node.head.i == node.i:
             break
