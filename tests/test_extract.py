@@ -577,3 +577,14 @@ def test_the_dead_are_counted_when_the_parser_takes_them_for_an_oblique(extracto
                                     "des femmes, à Djibo, le 3 avril dernier.")
     fight = find(result, "fight", "burkina-army", "civilians")
     assert fight is not None and fight.quantity == {"min": 24, "unit": "killed"}
+
+
+def test_told_to_leave_is_expelled(extractor):
+    """ "sommer X de quitter le pays", "inviter l'ambassadeur à quitter le territoire": an
+    expulsion, a rejection by whoever tells them (ONTOLOGY.md), not a withdrawal of their own."""
+    result, facts = facts_of(extractor, "Les autorités burkinabè ont sommé les diplomates français de quitter le pays.")
+    assert find(result, "reject", "burkina-faso", "france") is not None
+    assert not find(result, "withdraw", "france")
+    result, _ = facts_of(extractor, "Le gouvernement tchadien a invité l'ambassadeur de France à quitter le "
+                                    "territoire national sous 72 heures.")
+    assert find(result, "reject", "chad", "france") is not None

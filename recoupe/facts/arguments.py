@@ -118,6 +118,7 @@ class VerbClasses:
     alongside_nouns: frozenset[str]  # lowercase, not folded
     implicit_sides: dict[str, str]  # fact type -> how its implicit side is found (facts/implicit.py)
     accusing_verbs: frozenset[str]
+    dismissal_verbs: frozenset[str]
 
     @classmethod
     def from_data(cls, data: dict) -> "VerbClasses":
@@ -126,7 +127,7 @@ class VerbClasses:
         return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"),
                    folded("etre_verbs"), folded("copular_verbs"),
                    frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]),
-                   folded("accusing_verbs"))
+                   folded("accusing_verbs"), folded("dismissal_verbs"))
 
 
 STRESSED_PRONOUNS = frozenset({"lui", "elle", "eux", "elles"})  # "eux aussi", "elle-même"

@@ -186,6 +186,8 @@ class FactExtractor:
             return []
         if trigger.type == "request":
             args, trigger = self._demanded_departure(token, trigger, reader, sent, host, args)
+        elif trigger.type == "withdraw":
+            args, trigger = self._dismissed(token, trigger, reader, args)
         attribution = _covering(reported, token)
         modality = self.modality.read(token, sent, attribution is not None and attribution.cue != "event")
         if trigger.modality and certainty(trigger.modality) > certainty(modality):
@@ -287,6 +289,24 @@ class FactExtractor:
             rejected = [s for s in leaving.sources if s not in args.sources]
             return Arguments(args.sources, rejected), replace(trigger, type="reject")
         return args, trigger
+
+    @staticmethod
+    def _dismissed(token: Token, trigger: Trigger, reader: ArgumentReader,
+                   args: Arguments) -> tuple[Arguments, Trigger]:
+        """ "le gouvernement l'invite à quitter le territoire": who is told to leave is expelled,
+        a rejection by whoever tells (ONTOLOGY.md), not a withdrawal of their own."""
+        head = token.head
+        if token.dep_ not in ("xcomp", "ccomp") or \
+                not any(fold(form) in reader.verbs.dismissal_verbs for form in lemma_candidates(head)):
+            return args, trigger
+        # who tells them, else the country they are told to leave ("la décision ... qui l'invite à
+        # quitter le territoire": the country expels)
+        dismissers = reader.subject(head) or [t for t in args.targets if t in reader.linked.actors
+                                              and reader.linked.actors[t].type == "state"]
+        leavers = [s for s in args.sources if s != MISSING and s not in dismissers]
+        if not dismissers or not leavers:
+            return args, trigger
+        return Arguments(dismissers, leavers), replace(trigger, type="reject")
 
     def _pairs(self, fact_type: str, args: Arguments) -> Iterable[tuple[str, Optional[str]]]:
         """One (source, target) per actor; coordinated sides of a symmetric fact pair up."""
