@@ -675,6 +675,7 @@ def test_page_full_text_search_opens_an_article(page, base):
 def test_page_map_place_lists_its_claims(page, base):
     page.goto(base + "/")
     page.wait_for_selector("#map circle.place[data-place=Kidal]")
+    page.wait_for_load_state("networkidle")  # the page's first requests done (a loaded machine is slow)
     page.click("#map circle.place[data-place=Kidal]")
     page.wait_for_selector("#panel-body .place-claims a")
     _, claims = get(base + "/api/claims?limit=500")
