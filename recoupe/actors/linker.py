@@ -36,6 +36,8 @@ ORG_HEADS = {
     "société": "company", "compagnie": "company", "entreprise": "company", "firme": "company",
 }
 
+_FORM_MATCHES = ("recoupe", "form_matches")  # doc.user_data key
+
 
 @dataclass
 class ActorMention:
@@ -136,8 +138,17 @@ class Linker:
     def known_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside a name the base or the gazetteer knows (what the model's entity
         recogniser need not read: ``nlp.pipeline.SelectiveEntities``)."""
-        matches = self.actor_forms.find(doc) + self.place_forms.find(doc)
-        return {i for m in matches for i in range(m.start, m.end)}
+        actor_matches, place_matches = self._form_matches(doc)
+        return {i for m in actor_matches + place_matches for i in range(m.start, m.end)}
+
+    def _form_matches(self, doc: Doc) -> tuple[list, list]:
+        """The base's and the gazetteer's names in the doc, found once per doc: the entity
+        recogniser asks for them before the doc is linked (kept in the doc, which they do not
+        refer to)."""
+        found = doc.user_data.get(_FORM_MATCHES)
+        if found is None:
+            found = doc.user_data[_FORM_MATCHES] = (self.actor_forms.find(doc), self.place_forms.find(doc))
+        return found
 
     # -- entry point -------------------------------------------------------
     def link(self, doc: Doc, article: Article) -> LinkedArticle:
@@ -229,7 +240,7 @@ class Linker:
         """Mentions of knowledge-base names, metonyms and demonyms; media spans apart."""
         mentions: list[ActorMention] = []
         media: dict[int, str] = {}
-        matches = [m for m in self.actor_forms.find(doc) if m.start not in clutter]
+        matches = [m for m in self._form_matches(doc)[0] if m.start not in clutter]
         text = doc_text(doc)
         name_spans = {i for m in matches for i in range(m.start, m.end)
                       if any(kind == "name" for _, kind in m.payloads)}
@@ -289,7 +300,7 @@ class Linker:
     def _places(self, doc: Doc, clutter: set[int], taken: set[int]) -> list[PlaceMention]:
         """Gazetteer places; overlapping a metonym is fine ("à Bamako")."""
         places = []
-        for match in self.place_forms.find(doc):
+        for match in self._form_matches(doc)[1]:
             if match.start in clutter:
                 continue
             place = match.payloads[0]

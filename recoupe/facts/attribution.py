@@ -284,8 +284,7 @@ class Attributor:
             state = self._state_before(head.i)
             if state:
                 return state
-        people = [self.linked.token_mention[t.i] for t in subtree if t.i in self.linked.token_mention
-                  and self.linked.actors[self.linked.token_mention[t.i].actor_id].type == "person"]
+        people = [m for m in named_in if self.linked.actors[m.actor_id].type == "person"]
         if people:
             return people[0].actor_id
         if head.i in self.linked.media_tokens:

@@ -43,7 +43,7 @@ def complete(facts: list[Fact], linked: LinkedArticle, policies: dict[str, str])
         if not is_one_sided(fact, policies):
             out.append(fact)
             continue
-        known = fact.target if fact.source == MISSING else fact.source
+        known = _known(fact)
         # "le Tchad et le Togo ont acheté des drones": coordinated sides are not each other's other side
         beside = {_known(f) for f in facts if f is not fact and f.type == fact.type
                   and f.evidence_start == fact.evidence_start and is_one_sided(f, policies)}

@@ -120,6 +120,11 @@ class Database:
             self.conn.execute(text)
 
     # ---------------------------------------------------------- transactions
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a ``transaction()`` is open."""
+        return self._depth > 0
+
     @contextmanager
     def transaction(self) -> Iterator["Database"]:
         """One commit for everything inside; rolled back whole on any exception."""

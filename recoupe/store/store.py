@@ -85,18 +85,16 @@ class Store:
         """Run a write in a transaction; on PostgreSQL, two writers whose claim-key locks cross
         (a deadlock, or a serialisation failure) roll back and the write is tried again: nothing
         of a rolled-back transaction is stored, so trying again is safe."""
-        if self.db._depth:  # inside a caller's transaction: its rollback is the caller's to handle
-            with self.db.transaction():
-                return write()
-        for attempt in range(RETRIES):
+        # inside a caller's transaction, its rollback is the caller's to handle: no second try
+        attempts = 1 if self.db.in_transaction else RETRIES
+        for attempt in range(1, attempts + 1):
             try:
                 with self.db.transaction():
                     return write()
             except Exception as exc:  # psycopg's errors name their SQLSTATE
-                if getattr(exc, "sqlstate", None) not in RETRY_STATES or attempt == RETRIES - 1:
+                if getattr(exc, "sqlstate", None) not in RETRY_STATES or attempt == attempts:
                     raise
-                time.sleep(0.05 * (attempt + 1) * (1 + random.random()))
-        raise AssertionError("unreachable")
+                time.sleep(0.05 * attempt * (1 + random.random()))
 
     # ------------------------------------------------------------- reading
     def claims(self, actor: Optional[str] = None, type: Optional[str] = None, since: Optional[str] = None,
