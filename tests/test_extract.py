@@ -299,6 +299,18 @@ def test_a_quotation_after_a_full_stop_is_its_own_sentence_with_its_postposed_sp
     assert fact is not None and fact.modality == "reported" and fact.speaker == "laurent-marboeuf"
 
 
+def test_a_quotation_carried_over_from_the_paragraph_before_leaves_the_next_in_the_articles_voice(extractor):
+    # the second paragraph closes a quotation whose opening mark the page lost: paired across
+    # the text, its straight quote would open a quotation over the third, the article's own
+    text = ("Le chercheur ne cache pas son inquiétude.\n\n"
+            'Les États de la région sont démunis", explique Ibrahim Sangaré, un chercheur malien.\n\n'
+            "L'armée française a déployé 300 soldats au Niger en 2022.\n\n"
+            'Le chercheur conclut : "Rien ne changera avant des années."')
+    result, _ = facts_of(extractor, text, "2024-03-15")
+    deploy = find(result, "deploy", "french-army", "niger")
+    assert deploy is not None and deploy.modality == "asserted" and deploy.speaker is None
+
+
 def test_the_side_a_sentence_leaves_implicit_comes_from_the_article(extractor):
     text = ("La Turquie a livré au Niger six drones Bayraktar TB2 en mai. "
             "En juillet, les autorités nigériennes ont reçu deux autres drones de combat.")

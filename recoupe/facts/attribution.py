@@ -336,20 +336,20 @@ def _nominal_core(head: Token) -> list[Token]:
 
 
 def _quote_spans(text: str, pairs: list[list[str]]) -> list[tuple[int, int]]:
-    """Character spans of quotations (« », “ ”, and straight quotes paired in order)."""
+    """Character spans of quotations (« », “ ”, and straight quotes), paired within a paragraph.
+
+    A quotation does not run across a paragraph break unopened: the press reopens it
+    at each paragraph.  So a mark left without its partner in a paragraph is the end
+    of a quotation carried over from the paragraph before (its span starts with the
+    paragraph), or the start of one carried over to the next (its span ends with it);
+    pairing straight quotes across the whole text would put every later paragraph
+    in the article's voice inside a quotation once one mark is missing."""
     spans = []
-    for opening, closing in pairs:
-        i = 0
-        while True:
-            start = text.find(opening, i)
-            if start < 0:
-                break
-            end = text.find(closing, start + 1)
-            if end < 0:
-                break
-            if end - start > 2:
-                spans.append((start, end + 1))
-            i = end + 1
+    offset = 0
+    for paragraph in text.split("\n"):
+        for opening, closing in pairs:
+            spans += [(offset + s, offset + e) for s, e in _paired(paragraph, opening, closing)]
+        offset += len(paragraph) + 1
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -357,3 +357,27 @@ def _quote_spans(text: str, pairs: list[list[str]]) -> list[tuple[int, int]]:
             continue
         merged.append((s, e))
     return merged
+
+
+def _paired(paragraph: str, opening: str, closing: str) -> list[tuple[int, int]]:
+    """Spans of one kind of quotation in one paragraph (see ``_quote_spans``)."""
+    marks = []  # (position, opens?)
+    for i, char in enumerate(paragraph):
+        if char == opening and opening != closing:
+            marks.append((i, True))
+        elif char == closing and opening != closing:
+            marks.append((i, False))
+        elif char == opening:  # a straight quote opens after a space or the start, before a word
+            before = paragraph[i - 1] if i else " "
+            after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+            marks.append((i, (before.isspace() or before in "([:") and not after.isspace()))
+    spans, start = [], None
+    for i, opens in marks:
+        if opens and start is None:
+            start = i
+        elif not opens:
+            spans.append((0 if start is None else start, i + 1))
+            start = None
+    if start is not None:
+        spans.append((start, len(paragraph.rstrip())))
+    return [(s, e) for s, e in spans if e - s > 3]
