@@ -600,3 +600,13 @@ def test_told_to_leave_is_expelled(extractor):
     result, _ = facts_of(extractor, "Le gouvernement tchadien a invité l'ambassadeur de France à quitter le "
                                     "territoire national sous 72 heures.")
     assert find(result, "reject", "chad", "france") is not None
+
+
+def test_a_refusal_that_names_no_target_is_the_rejection_the_article_reports(extractor):
+    # the second sentence names no target: it is the rejection of the first, said in the
+    # article's own voice, so the one fact is asserted
+    text = ("Selon un diplomate, le Tchad aurait rejeté la proposition de la France. "
+            "Le gouvernement tchadien a finalement opposé un refus catégorique en mars.")
+    result, _ = facts_of(extractor, text)
+    rejects = [f for f in result.facts if f.type == "reject"]
+    assert [(f.source, f.target, f.modality) for f in rejects] == [("chad", "france", "asserted")]
