@@ -610,3 +610,18 @@ def test_a_refusal_that_names_no_target_is_the_rejection_the_article_reports(ext
     result, _ = facts_of(extractor, text)
     rejects = [f for f in result.facts if f.type == "reject"]
     assert [(f.source, f.target, f.modality) for f in rejects] == [("chad", "france", "asserted")]
+
+
+def test_a_bare_definite_noun_repeats_the_earlier_description_that_named_its_actor(extractor):
+    # "les observateurs" takes up "les observateurs de l'Union africaine" two sentences before
+    text = ("Les observateurs de l'Union africaine sont arrivés à Niamey lundi. Ils ont rencontré "
+            "des responsables locaux. Les observateurs ont ensuite exhorté le Niger à libérer les "
+            "prisonniers politiques.")
+    result, _ = facts_of(extractor, text)
+    assert find(result, "request", "au", "niger") is not None
+
+
+def test_measures_taken_against_a_capital_are_not_its_capture(extractor):
+    text = "Les autorités maliennes pourraient prendre des mesures contre Kiev dans les prochains jours."
+    result, _ = facts_of(extractor, text)
+    assert find(result, "capture") is None

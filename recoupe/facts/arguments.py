@@ -77,6 +77,7 @@ class Anaphora:
         self.determiners = {fold(d) for d in data["determiners"]}
         self.numbers = {fold(k): v for k, v in data["numbers"].items()}
         self.window = int(data["window_sentences"])
+        self.description_window = int(data["description_window_sentences"])
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
@@ -210,7 +211,7 @@ class ArgumentReader:
         elif fold(token.lemma_) in self.anaphora.relation_nouns:
             found += self._relation_sides(token, depth)
         else:
-            found += self.resolve(token)
+            found += self.resolve(token) or self._described_before(token)
         if conj:
             for child in token.children:
                 if child.dep_ == "conj":
@@ -284,6 +285,23 @@ class ArgumentReader:
             return found
         if count == 1:
             return self._most_named_before(token, types)
+        return []
+
+    def _described_before(self, token: Token) -> list[str]:
+        """ "Les enquêteurs font des recommandations", after "l'équipe d'enquêteurs de l'ONU": a
+        definite noun repeated bare refers to the last phrase of that noun that named an actor."""
+        if token.pos_ != "NOUN" or not any(c.dep_ == "det" and fold(c.text) in self.anaphora.determiners
+                                           for c in token.children):
+            return []
+        if any(c.dep_ in ("nmod", "appos", "amod", "acl", "acl:relcl") for c in token.children):
+            return []  # "les enquêteurs du Conseil", "les militaires qui ...": a new description
+        lemma = fold(token.lemma_)
+        earliest = self._sentence_start(token, back=self.anaphora.description_window)
+        for earlier in reversed(self.doc[earliest:self._sentence_start(token, back=0)]):
+            if earlier.pos_ == "NOUN" and fold(earlier.lemma_) == lemma:
+                actor = self._phrase_actor(earlier)
+                if actor:
+                    return [actor]
         return []
 
     def _named_before(self, token: Token, types: set[str], count: int, earliest: int) -> list[str]:

@@ -158,7 +158,7 @@ class FactExtractor:
     def _object_tokens(token: Token) -> list[Token]:
         """The trigger's object (or a noun's complements), where a captured place must be."""
         deps = ("obj", "nsubj:pass") if token.pos_ in ("VERB", "AUX") else ("nmod",)
-        return [t for c in token.children if c.dep_ in deps for t in c.subtree]
+        return [t for c in token.children if c.dep_ in deps for t in _without_targets(c)]
 
     @staticmethod
     def _related_tokens(token: Token) -> list[Token]:
@@ -862,3 +862,14 @@ def _trimmed(sent: Span) -> tuple[int, int]:
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return start, end
+
+
+def _without_targets(phrase: Token) -> list[Token]:
+    """A noun phrase's tokens, less its complements aimed at someone ("des mesures contre
+    Kiev": the measures are taken, not the city)."""
+    tokens, frontier = [], [phrase]
+    while frontier:
+        node = frontier.pop()
+        tokens.append(node)
+        frontier += [c for c in node.children if not (c.dep_ == "nmod" and _case(c) & (TARGET_CASES - {"sur"}))]
+    return sorted(tokens, key=lambda t: t.i)
