@@ -625,3 +625,13 @@ def test_measures_taken_against_a_capital_are_not_its_capture(extractor):
     text = "Les autorités maliennes pourraient prendre des mesures contre Kiev dans les prochains jours."
     result, _ = facts_of(extractor, text)
     assert find(result, "capture") is None
+
+
+def test_committing_oneself_is_no_deployment(extractor):
+    # "s'engager à" commits; "engager des troupes" deploys them
+    committed = "Les dirigeants militaires du Mali et du Niger se sont engagés à renforcer leur coopération."
+    result, _ = facts_of(extractor, committed)
+    assert find(result, "deploy") is None
+    engaged = "Le Tchad a engagé 1.000 soldats au Mali en 2013."
+    result, _ = facts_of(extractor, engaged, "2013-03-01")
+    assert find(result, "deploy", "chad", "mali") is not None

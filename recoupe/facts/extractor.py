@@ -125,6 +125,9 @@ class FactExtractor:
 
     def _theme_ok(self, token: Token, trigger: Trigger, linked: LinkedArticle) -> bool:
         """Whether an ambiguous trigger's complement names the thing its theme asks for."""
+        reflexive = any(fold(c.text) in ("s'", "se") for c in token.children)
+        if trigger.no_reflexive and reflexive:
+            return False
         if not trigger.theme:
             return True
         theme = self.lex.themes[trigger.theme]
@@ -142,7 +145,6 @@ class FactExtractor:
                     return True
         if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
-        reflexive = any(fold(c.text) in ("s'", "se") for c in token.children)
         if theme.place_marks and (reflexive or not theme.reflexive) and any(
                 _case(c) & theme.place_marks and any(t.i in linked.token_place or _place_use(t, linked) for t in c.subtree)
                 for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")):

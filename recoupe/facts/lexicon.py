@@ -28,6 +28,7 @@ class Trigger:
     agent: bool = False
     phrase: tuple[str, ...] = ()
     modality: Optional[str] = None  # the trigger's own modality ("promettre": hypothetical)
+    no_reflexive: bool = False  # not in its reflexive use ("s'engager à": to commit, not to deploy)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
                 options = options or {}
                 trigger = Trigger(fact_type, fold(lemma), POS_OF_SECTION[section], section,
                                   theme=options.get("theme"), inverse=bool(options.get("inverse")),
-                                  agent=bool(options.get("agent")), modality=options.get("modality"))
+                                  agent=bool(options.get("agent")), modality=options.get("modality"),
+                                  no_reflexive=bool(options.get("no_reflexive")))
                 lex.by_lemma.setdefault(trigger.lemma, []).append(trigger)
     for name, spec in load_yaml(f"{base}/themes.yaml")["classes"].items():
         lex.themes[name] = Theme(name, _folded_set(spec.get("lemmas")), _folded_set(spec.get("exclude_lemmas")),
