@@ -635,3 +635,9 @@ def test_committing_oneself_is_no_deployment(extractor):
     engaged = "Le Tchad a engagé 1.000 soldats au Mali en 2013."
     result, _ = facts_of(extractor, engaged, "2013-03-01")
     assert find(result, "deploy", "chad", "mali") is not None
+
+
+def test_a_purpose_clause_after_a_passive_is_done_by_what_was_sent(extractor):
+    text = "L'opération Serval avait été lancée en janvier 2013 pour soutenir l'armée malienne."
+    result, _ = facts_of(extractor, text, "2014-03-15")
+    assert find(result, "support", "serval", "fama") is not None

@@ -28,6 +28,7 @@ TARGET_CASES = {"à", "au", "aux", "avec", "contre", "envers", "face", "vers", "
                 "auprès", "to", "with", "against", "on", "toward", "towards", "between", "chez"}
 RECIPIENT_CASES = {"à", "au", "aux", "pour", "to", "for", "auprès"}
 LOCATIVE_CASES = {"à", "au", "aux", "en", "dans", "vers", "sur", "in", "to", "into", "at"}
+PURPOSE_MARKS = {"pour", "afin"}  # "pour soutenir", "afin de soutenir"
 GENITIVE_CASES = {"de", "du", "des", "d'", "d’", "of"}
 FROM_CASES = {"de", "du", "des", "d'", "d’", "hors", "from", "out"}
 PARTNER_CASES = {"avec", "entre", "with", "between", "et"}
@@ -129,6 +130,12 @@ class VerbClasses:
                    folded("etre_verbs"), folded("copular_verbs"),
                    frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]),
                    folded("accusing_verbs"), folded("dismissal_verbs"))
+
+
+def infinitive(verb: Token) -> bool:
+    """An infinitive, or a past infinitive ("avoir quitté": its auxiliary is the infinitive)."""
+    forms = [verb] + [a for a in verb.children if a.dep_.startswith("aux")]
+    return any("Inf" in t.morph.get("VerbForm") for t in forms)
 
 
 STRESSED_PRONOUNS = frozenset({"lui", "elle", "eux", "elles"})  # "eux aussi", "elle-même"
@@ -465,7 +472,20 @@ class ArgumentReader:
             if controllers:
                 return controllers  # "pousser le Danemark à retirer": the Danes withdraw
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
-            return self.subject(verb.head)
+            return self.subject(verb.head) or self._sent_for(verb)
+        return self._nominal_subject(verb)
+
+    def _sent_for(self, verb: Token) -> list[str]:
+        """ "L'opération avait été lancée pour soutenir l'armée": with no agent, a purpose
+        clause's subject is what its passive verb sent (a force, not a place or civilians)."""
+        marks = {fold(c.text) for c in verb.children if c.dep_ == "mark"}
+        if verb.dep_ != "advcl" or not infinitive(verb) or not marks & PURPOSE_MARKS:
+            return []
+        patients = [a for a in self.patient(verb.head) if a != "civilians"]
+        return patients if any(c.dep_ == "aux:pass" for c in verb.head.children) else []
+
+    def _nominal_subject(self, verb: Token) -> list[str]:
+        """The subject of a participle that qualifies a noun ("des soldats déployés"): the noun."""
         if verb.dep_ in ("acl", "appos") and verb.head.pos_ in ("NOUN", "PROPN"):
             return self.actors_of(verb.head, conj=True) or self._stranded_auxiliary_subject(verb)
         if verb.dep_ == "acl" and verb.head.pos_ == "PRON" and fold(verb.head.text) in STRESSED_PRONOUNS:

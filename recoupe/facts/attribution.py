@@ -15,7 +15,7 @@ from ..actors.linker import LinkedArticle
 from ..data import load_yaml
 from ..nlp.text import doc_text, folded_texts, tokens_tagged
 from ..textnorm import fold, lemma_candidates, slug, strip_article
-from .arguments import stranded_auxiliary_subjects
+from .arguments import infinitive, stranded_auxiliary_subjects
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
@@ -167,7 +167,7 @@ class Attributor:
             subjects = [c for c in token.children if c.dep_ == "nsubj"]
             speaker = next(filter(None, (self._speaker_from(s) for s in subjects)), None)
             # "a annoncé sur sa chaîne Telegram avoir quitté le pays": the clause, not a stray object
-            content = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") or c.dep_ == "advcl" and _infinitive(c)] \
+            content = [c for c in token.children if c.dep_ in ("ccomp", "xcomp") or c.dep_ == "advcl" and infinitive(c)] \
                 or [c for c in token.children if c.dep_ == "obj"]
             if speaker is None or not content:
                 continue
@@ -311,12 +311,6 @@ class Attributor:
         if fold(head.lemma_) in self.source_nouns or fold(head.lemma_) in self.document_nouns:
             return UNKNOWN  # "selon le texte" with no source named before it
         return None
-
-
-def _infinitive(verb: Token) -> bool:
-    """An infinitive, or a past infinitive ("avoir quitté": its auxiliary is the infinitive)."""
-    forms = [verb] + [a for a in verb.children if a.dep_.startswith("aux")]
-    return any("Inf" in t.morph.get("VerbForm") for t in forms)
 
 
 def _after_quote(verb: Token) -> bool:
