@@ -641,3 +641,14 @@ def test_a_purpose_clause_after_a_passive_is_done_by_what_was_sent(extractor):
     text = "L'opération Serval avait été lancée en janvier 2013 pour soutenir l'armée malienne."
     result, _ = facts_of(extractor, text, "2014-03-15")
     assert find(result, "support", "serval", "fama") is not None
+
+
+def test_an_indefinite_article_is_no_force_of_one(extractor):
+    text = ("« Notre alliance avec Moscou est solide », a assuré un conseiller de la présidence, "
+            "qui exclut toute réduction de la présence militaire russe au Mali.")
+    result, _ = facts_of(extractor, text)
+    assert all(f.quantity is None for f in result.facts)
+    received = "Le Mali a reçu un hélicoptère de combat livré par la Russie."
+    result, _ = facts_of(extractor, received)
+    fact = find(result, "arms_transfer", "russia", "mali")
+    assert fact is not None and fact.quantity == {"value": 1, "unit": "helicopters"}

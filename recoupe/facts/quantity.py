@@ -162,6 +162,8 @@ def _read(m: re.Match, sent: Span) -> Optional[Quantity]:
     high = high * multiplier if high is not None else None
     if unit in ("troops", "people") and _mentions_killing(sent, unit_end):
         unit = "killed"
+    if unit in ("troops", "people") and low == 1 and high is None and not (m["a"] or "").isdigit():
+        return None  # "un conseiller de la présidence": an article, not a force of one
     value: dict
     if high is not None and high != low:
         value = {"min": _int(low), "max": _int(high)}
