@@ -652,3 +652,10 @@ def test_an_indefinite_article_is_no_force_of_one(extractor):
     result, _ = facts_of(extractor, received)
     fact = find(result, "arms_transfer", "russia", "mali")
     assert fact is not None and fact.quantity == {"value": 1, "unit": "helicopters"}
+
+
+def test_undertaking_to_reinforce_is_a_plan(extractor):
+    text = "La MINUSMA a entrepris de renforcer ses effectifs au Mali avec 2.000 casques bleus supplémentaires."
+    result, _ = facts_of(extractor, text, "2021-12-20")
+    fact = find(result, "deploy", "minusma", "mali")
+    assert fact is not None and fact.modality == "hypothetical"
