@@ -659,3 +659,19 @@ def test_undertaking_to_reinforce_is_a_plan(extractor):
     result, _ = facts_of(extractor, text, "2021-12-20")
     fact = find(result, "deploy", "minusma", "mali")
     assert fact is not None and fact.modality == "hypothetical"
+
+
+def test_coordinated_demonyms_name_one_side_each(extractor):
+    text = "Les armées malienne et nigérienne ont repris le contrôle de la ville de Ménaka."
+    result, _ = facts_of(extractor, text)
+    assert {f.source for f in result.facts if f.type == "capture"} >= {"fama", "niger-army"}
+
+
+def test_a_warning_that_names_only_the_side_it_protects_threatens_the_bloc_of_the_article(extractor):
+    text = ("La Cédéao a donné sept jours aux militaires nigériens pour rétablir le président. "
+            "Les chefs d'État de la Cédéao se réuniront jeudi à Abuja. "
+            "Les juntes malienne et burkinabè ont prévenu que toute intervention armée contre le Niger "
+            "serait considérée comme une déclaration de guerre.")
+    result, _ = facts_of(extractor, text, "2023-08-01")
+    threats = {(f.source, f.target) for f in result.facts if f.type == "threaten"}
+    assert threats == {("mali", "ecowas"), ("burkina-faso", "ecowas")}

@@ -282,9 +282,14 @@ class Linker:
         if any(child.i in name_spans for child in head.children if child.dep_ in ("appos", "flat:name", "nmod")
                and child.i > token.i and not any(c.dep_ == "case" for c in child.children)):
             return None  # "la force française Sabre" (but "un déploiement américain au Mali" is American)
+        coordinated = token.dep_ == "conj"
+        while coordinated and head.pos_ == "ADJ" and head.dep_ in ("amod", "conj") and head.head.i != head.i:
+            head = head.head  # "les armées malienne et burkinabè": "burkinabè" qualifies "armées" too
         lemma, first = _hyphenated(head)
         if head.pos_ in ("NOUN", "PROPN"):
             start, end = min(first, span.start), max(head.i + 1, span.end)
+            if coordinated:  # the noun is the first demonym's mention ("les juntes malienne")
+                start, end = span.start, span.end
             surface = doc[start:end].text
             army = self.kb.army_of(state)
             if army and (lemma in self.army_nouns or _is_armed_forces(head)):

@@ -9,6 +9,7 @@ quantity that belong to it.  Repeated mentions are merged at the end.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations
@@ -721,6 +722,7 @@ class FactExtractor:
         # "ont prévenu que toute intervention contre le Niger serait...": a warning protects the
         # side an action in its content is against; it threatens whoever would act
         others = self._protected(token, clause, sent, reader) if trigger.type == "threaten" else set()
+        protected = {reader.linked.body_of(m.actor_id) for i in others if (m := reader.linked.token_mention.get(i))}
         candidates = []
         state_force = trigger.type == "fight" and not all(irregular(s, reader.linked) for s in args.sources)
         for t in clause.subtree:
@@ -730,10 +732,24 @@ class FactExtractor:
             if mention is None or t.i == token.i or mention.place_use and state_force:
                 continue  # "une frappe de Barkhane a visé un village du Mali": not a fight with Mali
             actor = reader.linked.body_of(mention.actor_id)
-            if actor and actor not in args.sources and actor not in candidates:
+            if actor and actor not in args.sources and actor not in candidates and actor not in protected:
                 candidates.append((abs(t.i - token.i), actor))
         if candidates:
             args.targets.append(min(candidates)[1])
+        elif protected:
+            args.targets += self._would_act(reader.linked, set(args.sources) | protected)
+
+    @staticmethod
+    def _would_act(linked: LinkedArticle, sides: set[str]) -> list[str]:
+        """Whom a warning that names only the side it protects threatens ("toute intervention
+        contre le Niger serait une déclaration de guerre"): the organisation the article names
+        more than once (interventions are a bloc's or a coalition's), else the collective actor it
+        names most, after the warning's sides and those allied with them."""
+        counts = Counter(body for m in linked.mentions if (body := linked.body_of(m.actor_id)) and body not in sides
+                         and linked.actors.get(body) and linked.actors[body].type != "person"
+                         and not any(linked.same_side(body, side) for side in sides))
+        blocs = Counter({a: n for a, n in counts.items() if linked.actors[a].type == "igo" and n > 1})
+        return [(blocs or counts).most_common(1)[0][0]] if counts else []
 
     # -- time, quantity ------------------------------------------------------------
     def _when(self, token: Token, sent: Span, times: list[TimeExpr], modality: str,
