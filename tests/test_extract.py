@@ -675,3 +675,10 @@ def test_a_warning_that_names_only_the_side_it_protects_threatens_the_bloc_of_th
     result, _ = facts_of(extractor, text, "2023-08-01")
     threats = {(f.source, f.target) for f in result.facts if f.type == "threaten"}
     assert threats == {("mali", "ecowas"), ("burkina-faso", "ecowas")}
+
+
+def test_a_ruling_military_council_stands_for_its_state(extractor):
+    text = "Le Conseil national pour la sauvegarde de la patrie (CNSP) a dénoncé jeudi les accords militaires avec la France."
+    result, _ = facts_of(extractor, text, "2023-08-05")
+    assert find(result, "reject", "niger", "france") is not None
+    assert "cnsp" not in {a.id for a in result.actors}

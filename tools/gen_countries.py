@@ -6,7 +6,13 @@ translations of those come from ISO 3166-1 as shipped by the ``pycountry``
 package (its gettext catalogue ``iso3166-1`` for French). Everything the press
 needs beyond that is curated in the CURATED table below: the ids of
 recoupe's ontology, the French short names as the press writes them, capitals
-and seats of government (metonyms), demonyms and the national army.
+and seats of government (metonyms), demonyms and the national army. The
+metonyms also hold the full names of the Sahel's ruling military councils,
+which the press writes for the state they govern: Mali's Comité national pour
+le salut du peuple (2020), Burkina Faso's Mouvement patriotique pour la
+sauvegarde et la restauration (2022) and Niger's Conseil national pour la
+sauvegarde de la patrie (2023); their acronyms are left out (CNSP is both
+Mali's and Niger's).
 
 Dependent territories (Guadeloupe, Greenland, Hong Kong...) are places, not
 actors, and are left out (EXCLUDED). Kosovo, which ISO 3166-1 does not list,
@@ -96,7 +102,7 @@ BW|botswana|Botswana||Gaborone|botswanais/botswanaise||
 BR|brazil|Brésil||Brasilia;Brasília|brésilien/brésilienne|Brazilian;Brazilians|
 BN|brunei|Brunei;Brunéi|Brunei|Bandar Seri Begawan|brunéien/brunéienne|Bruneian;Bruneians|
 BG|bulgaria|Bulgarie|||bulgare/bulgare|Bulgarian;Bulgarians|
-BF|burkina-faso|Burkina Faso;Burkina;Burkina-Faso;Faso||Ouagadougou;Ouaga;Kosyam|burkinabè;burkinabé;burkinabe;burkinabès;burkinabés;burkinabée;burkinabées|Burkinabe;Burkinabes|burkina-army
+BF|burkina-faso|Burkina Faso;Burkina;Burkina-Faso;Faso||Ouagadougou;Ouaga;Kosyam;Mouvement patriotique pour la sauvegarde et la restauration|burkinabè;burkinabé;burkinabe;burkinabès;burkinabés;burkinabée;burkinabées|Burkinabe;Burkinabes|burkina-army
 BI|burundi|Burundi||Gitega;Bujumbura|burundais/burundaise|Burundian;Burundians|
 CV|cape-verde|Cap-Vert;Cabo Verde|Cape Verde|Praia|cap-verdien/cap-verdienne|Cape Verdean;Cape Verdeans|
 KH|cambodia|Cambodge||Phnom Penh|cambodgien/cambodgienne|Cambodian;Cambodians|
@@ -174,7 +180,7 @@ MG|madagascar|Madagascar||Antananarivo;Tananarive|malgache/malgache|Malagasy|
 MW|malawi|Malawi||Lilongwe|malawite/malawite;malawien/malawienne|Malawian;Malawians|
 MY|malaysia|Malaisie||Kuala Lumpur;Putrajaya|malaisien/malaisienne|Malaysian;Malaysians|
 MV|maldives|Maldives||Malé|maldivien/maldivienne|Maldivian;Maldivians|
-ML|mali|Mali;République du Mali||Bamako;Koulouba|malien/malienne|Malian;Malians|fama
+ML|mali|Mali;République du Mali||Bamako;Koulouba;Comité national pour le salut du peuple|malien/malienne|Malian;Malians|fama
 MT|malta|Malte||La Valette;Valletta|maltais/maltaise|Maltese|
 MH|marshall-islands|Îles Marshall||Majuro|marshallais/marshallaise|Marshallese|
 MR|mauritania|Mauritanie;République islamique de Mauritanie||Nouakchott|mauritanien/mauritanienne|Mauritanian;Mauritanians|mauritania-army
@@ -194,7 +200,7 @@ NP|nepal|Népal||Katmandou;Kathmandu|népalais/népalaise|Nepali;Nepalese|
 NL|netherlands|Pays-Bas;Royaume des Pays-Bas|The Netherlands|Amsterdam;La Haye;The Hague|néerlandais/néerlandaise|Dutch|
 NZ|new-zealand|Nouvelle-Zélande||Wellington|néo-zélandais/néo-zélandaise|New Zealander;New Zealanders|
 NI|nicaragua|Nicaragua||Managua|nicaraguayen/nicaraguayenne|Nicaraguan;Nicaraguans|
-NE|niger|Niger;République du Niger|Republic of Niger|Niamey|nigérien/nigérienne|Nigerien;Nigeriens|niger-army
+NE|niger|Niger;République du Niger|Republic of Niger|Niamey;Conseil national pour la sauvegarde de la patrie|nigérien/nigérienne|Nigerien;Nigeriens|niger-army
 NG|nigeria|Nigeria;Nigéria;République fédérale du Nigeria||Abuja|nigérian/nigériane|Nigerian;Nigerians|nigeria-army
 KP|north-korea|Corée du Nord;RPDC;République populaire démocratique de Corée|North Korea;DPRK|Pyongyang|nord-coréen/nord-coréenne|North Korean;North Koreans|
 MK|north-macedonia|Macédoine du Nord||Skopje|macédonien/macédonienne|Macedonian;Macedonians|
