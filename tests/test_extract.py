@@ -682,3 +682,10 @@ def test_a_ruling_military_council_stands_for_its_state(extractor):
     result, _ = facts_of(extractor, text, "2023-08-05")
     assert find(result, "reject", "niger", "france") is not None
     assert "cnsp" not in {a.id for a in result.actors}
+
+
+def test_a_crisis_between_two_sides_is_a_tension(extractor):
+    text = "La crise entre Paris et Bamako s'est encore aggravée cette semaine."
+    result, _ = facts_of(extractor, text, "2022-08-15")
+    fact = find(result, "tension")
+    assert fact is not None and {fact.source, fact.target} == {"france", "mali"}
