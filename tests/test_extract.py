@@ -689,3 +689,10 @@ def test_a_crisis_between_two_sides_is_a_tension(extractor):
     result, _ = facts_of(extractor, text, "2022-08-15")
     fact = find(result, "tension")
     assert fact is not None and {fact.source, fact.target} == {"france", "mali"}
+
+
+def test_the_parties_of_an_agreement_are_whom_it_binds(extractor):
+    text = "La Mauritanie a suspendu l'accord de coopération qui la lie à l'Espagne."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "agreement")
+    assert fact is not None and {fact.source, fact.target} == {"mauritania", "spain"}

@@ -121,6 +121,7 @@ class VerbClasses:
     implicit_sides: dict[str, str]  # fact type -> how its implicit side is found (facts/implicit.py)
     accusing_verbs: frozenset[str]
     dismissal_verbs: frozenset[str]
+    binding_verbs: frozenset[str]
 
     @classmethod
     def from_data(cls, data: dict) -> "VerbClasses":
@@ -129,7 +130,7 @@ class VerbClasses:
         return cls(folded("object_control_verbs"), folded("support_verbs"), folded("event_nouns"),
                    folded("etre_verbs"), folded("copular_verbs"),
                    frozenset(w.lower() for w in data["alongside_nouns"]), dict(data["implicit_sides"]),
-                   folded("accusing_verbs"), folded("dismissal_verbs"))
+                   folded("accusing_verbs"), folded("dismissal_verbs"), folded("binding_verbs"))
 
 
 def infinitive(verb: Token) -> bool:
@@ -266,6 +267,19 @@ class ArgumentReader:
                 if actor and actor not in subject:
                     return [actor]
         return []
+
+    def bound_parties(self, noun: Token) -> list[str]:
+        """The parties of "l'accord qui le lie à la France", "les accords liant le Niger à Paris":
+        the object of a binding verb on the noun, then its complement in "à"."""
+        parties: list[str] = []
+        for verb in noun.children:
+            if verb.dep_ not in ("acl", "acl:relcl") or \
+                    not {fold(verb.lemma_), fold(verb.text)} & self.verbs.binding_verbs:
+                continue
+            for child in sorted(verb.children, key=lambda c: c.dep_ != "obj"):
+                if child.dep_ == "obj" or child.dep_ in ("obl", "obl:arg", "iobj") and _case(child) & {"à", "au", "aux", "to", "with", "avec"}:
+                    parties += [a for a in self.actors_of(child) if a not in parties]
+        return parties
 
     def _relation_sides(self, noun: Token, depth: int) -> list[str]:
         """Both sides of "les relations entre X et Y", the other side of "ses relations avec Y"."""

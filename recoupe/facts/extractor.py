@@ -451,6 +451,9 @@ class FactExtractor:
                 targets += [a for a in reader.actors_of(child) if a not in targets]
         if "entre" in {c.lower_ for t in noun.children for c in t.children if c.dep_ == "case"} and len(targets) > 1 and not sources:
             sources, targets = targets[:1], targets[1:]
+        bound = reader.bound_parties(noun) if not sources and not targets else []
+        if len(bound) > 1:  # "l'accord de défense qui le lie à la France"
+            sources, targets = bound[:1], bound[1:]
         holder = self._predicate_subject(noun, reader)
         if holder:  # "L'Espagne est le premier partenaire de la France": the subject holds the role
             targets = [a for a in sources + targets if a not in holder]
