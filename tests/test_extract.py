@@ -696,3 +696,16 @@ def test_the_parties_of_an_agreement_are_whom_it_binds(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "agreement")
     assert fact is not None and {fact.source, fact.target} == {"mauritania", "spain"}
+
+
+def test_the_speaker_of_images_is_who_broadcast_them_and_a_bare_noun_takes_up_its_description(extractor):
+    text = ("La Russie a livré en mai deux hélicoptères Mi-8 au Mali, d'après des images diffusées "
+            "par la télévision publique ORTM.")
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "arms_transfer", "russia", "mali")
+    assert fact is not None and fact.modality == "reported" and fact.speaker == "ortm"
+    text = ("Les rebelles du CSP-DPA tiennent la région depuis 2012. "
+            "Selon les rebelles, des drones turcs ont été livrés au Mali.")
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "arms_transfer", "turkey", "mali")
+    assert fact is not None and fact.speaker == "csp-dpa"

@@ -219,7 +219,7 @@ class ArgumentReader:
         elif fold(token.lemma_) in self.anaphora.relation_nouns:
             found += self._relation_sides(token, depth)
         else:
-            found += self.resolve(token) or self._described_before(token)
+            found += self.resolve(token) or self.described_before(token)
         if conj:
             for child in token.children:
                 if child.dep_ == "conj":
@@ -308,7 +308,7 @@ class ArgumentReader:
             return self._most_named_before(token, types)
         return []
 
-    def _described_before(self, token: Token) -> list[str]:
+    def described_before(self, token: Token) -> list[str]:
         """ "Les enquêteurs font des recommandations", after "l'équipe d'enquêteurs de l'ONU": a
         definite noun repeated bare refers to the last phrase of that noun that named an actor."""
         if token.pos_ != "NOUN" or not any(c.dep_ == "det" and fold(c.text) in self.anaphora.determiners

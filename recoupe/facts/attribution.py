@@ -15,7 +15,7 @@ from ..actors.linker import LinkedArticle
 from ..data import load_yaml
 from ..nlp.text import doc_text, folded_texts, tokens_tagged
 from ..textnorm import fold, lemma_candidates, slug, strip_article
-from .arguments import infinitive, stranded_auxiliary_subjects
+from .arguments import ArgumentReader, infinitive, stranded_auxiliary_subjects
 
 UNKNOWN = "unknown"
 PRONOUNS = {"il", "elle", "ils", "elles", "lui", "eux", "he", "she", "they"}
@@ -61,6 +61,7 @@ class Attributor:
         # found when the quotation is first met: "», précise le communiqué" names the source
         # before it, which only the sentences read so far tell
         self.quote_speakers: dict[tuple[int, int], Optional[str]] = {}
+        self.phrases = ArgumentReader(linked)  # what a bare "les rebelles" takes up
 
     # -- public ----------------------------------------------------------------
     def reported_in(self, sent: Span) -> list[Reported]:
@@ -303,6 +304,12 @@ class Attributor:
         proper = [m for m in specific if m.kind != "demonym"]
         if named:
             return (proper or specific or named)[0].actor_id
+        agents = [g for c in head.children if c.dep_ == "acl" for g in c.children if g.dep_ == "obl:agent"]
+        if agents and (speaker := self._speaker_from(agents[0])):
+            return speaker  # "d'après des images diffusées par la télévision ORTM"
+        described = self.phrases.described_before(head)
+        if described:
+            return described[0]  # "selon les rebelles", after "les rebelles du CSP-DPA"
         if fold(head.lemma_) in self.unknown_markers or fold(head.text) in self.unknown_markers:
             return UNKNOWN
         if head.ent_type_ in ("ORG", "MISC") or head.pos_ == "PROPN":
