@@ -709,3 +709,14 @@ def test_the_speaker_of_images_is_who_broadcast_them_and_a_bare_noun_takes_up_it
     result, _ = facts_of(extractor, text)
     fact = find(result, "arms_transfer", "turkey", "mali")
     assert fact is not None and fact.speaker == "csp-dpa"
+
+
+def test_a_conditional_the_model_tags_as_a_future_hedges(extractor):
+    text = "Des instructeurs turcs seraient présents au Mali depuis le mois de mars."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "turkey", "mali")
+    assert fact is not None and fact.modality == "hedged"
+    text = "Des instructeurs turcs seront présents au Mali dès le mois prochain."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "deploy", "turkey", "mali")
+    assert fact is not None and fact.modality == "hypothetical"

@@ -134,7 +134,7 @@ class ModalityReader:
     def _hypothetical(self, trigger: Token, chain: list[Token], text: str, sent: Span) -> bool:
         for token in self._with_aux(chain):
             morph = token.morph
-            if "Fut" in morph.get("Tense") and token.pos_ in ("VERB", "AUX"):
+            if "Fut" in morph.get("Tense") and token.pos_ in ("VERB", "AUX") and not _conditional(token):
                 return True
             if fold(token.lemma_) == "aller" and token.pos_ in ("AUX", "VERB") and token.i != trigger.i:
                 return True
@@ -175,13 +175,16 @@ class ModalityReader:
 
 
 def _conditional(token: Token) -> bool:
-    """A verb in the conditional: the model's mood, or the regular ending it sometimes misses
+    """A verb in the conditional: the model's mood, a future stem it tags as such with the
+    conditional's endings ("seraient"), or the regular ending it sometimes misses
     ("reprocheraient" read as a present): the infinitive (less a final -e) plus -ait/-aient."""
     if "Cnd" in token.morph.get("Mood"):
         return True
     if token.pos_ not in ("VERB", "AUX"):
         return False
     text, lemma = fold(token.text), fold(token.lemma_)
+    if "Fut" in token.morph.get("Tense") and text.endswith(("rait", "raient", "rais")):
+        return True  # "seraient" tagged as a future: the future stem with imperfect endings
     stem = lemma[:-1] if lemma.endswith("re") else lemma
     return lemma.endswith(("er", "ir", "re")) and text in (stem + "ait", stem + "aient", stem + "ais")
 
