@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from .actors.kb import KnowledgeBase
 from .actors.linker import Linker
 from .errors import reason_of
-from .facts import FactExtractor, load_lexicon
+from .facts import EnglishFactExtractor, FactExtractor, load_lexicon
 from .model import Article, ArticleResult, InputError, Mention
 from .nlp import TokenizerPrimer, forget_transient_lemmas, load_pipeline
 from .places import Gazetteer
@@ -43,6 +43,7 @@ class Extractor:
         if "recoupe_entities" in self.nlp.pipe_names:  # entities only where a name may be unknown
             self.nlp.get_pipe("recoupe_entities").known = self.linker.known_tokens
         self.facts = FactExtractor(load_lexicon("fr"))
+        self.english_facts = EnglishFactExtractor()  # no English model: word forms and positions
         self.batch_size = batch_size
         self.zone_size = zone_size
         self.primer = TokenizerPrimer(self.nlp)
@@ -94,7 +95,8 @@ class Extractor:
 
     def _result(self, article: Article, doc) -> ArticleResult:
         linked = self.linker.link(doc, article)
-        facts = self.facts.extract(linked, article)
+        reader = self.english_facts if article.lang == "en" else self.facts
+        facts = reader.extract(linked, article)
         in_facts = {f.source for f in facts} | {f.target for f in facts if f.target}
         actors = [a for a in linked.actors.values()
                   if a.id not in self.linker.generic or a.id in in_facts]

@@ -18,6 +18,7 @@ from .modality import certainty
 # one-off happenings: a mention dated by the publication ("ont signé le traité", in an article of
 # 2024) is not the charter signed in 2023; a presence dated so may well be the one of 2013
 PUNCTUAL = frozenset({"agreement", "meet", "capture"})
+PLANNED_APART = frozenset({"deploy", "meet"})  # what is planned and what is done are two happenings
 
 
 def _key(fact: Fact) -> tuple:
@@ -35,8 +36,9 @@ def _qty_key(quantity: Optional[dict]) -> Optional[tuple]:
 
 def _compatible(a: Fact, b: Fact) -> bool:
     """Whether two mentions can be the same happening."""
-    if a.type == "deploy" and (a.modality == "hypothetical") != (b.modality == "hypothetical"):
-        return False  # a planned reinforcement is not the force already there (ONTOLOGY.md)
+    if a.type in PLANNED_APART and (a.modality == "hypothetical") != (b.modality == "hypothetical"):
+        return False  # a planned reinforcement is not the force already there (ONTOLOGY.md), a visit
+        # announced for next week not the talks held on Friday
     if a.quantity and b.quantity and _qty_key(a.quantity) != _qty_key(b.quantity):
         return False
     if a.place and b.place and a.place != b.place:

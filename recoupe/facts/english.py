@@ -1,0 +1,258 @@
+"""Facts of English articles, read without a parser.
+
+PyPI has no English spaCy model this project can pin, so an English article gets
+the French model's tokens and sentences only: its tags and trees are noise on
+English.  This fallback reads word forms (lexicons/en/triggers.yaml) and the
+actors the linker found, by their place in the sentence:
+
+- the side that acts is named before the trigger, in its clause (coordinated
+  names all act: "Campbell and Zeine met"), else the nearest actor before it;
+- the other side is the first actor named after the trigger, else, for
+  movements and visits, the country the article is about ("withdraw troops from
+  the country");
+- modality and speaker come from cue words ("will", "agreed to", "reportedly",
+  "according to X").
+
+It is coarser than the French extractor, which reads the syntax; its facts have
+the same shape and go through the same merging.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from spacy.tokens import Span
+
+from ..actors.linker import LinkedArticle
+from ..data import load_yaml
+from ..model import Article, Fact
+from ..textnorm import slug
+from .merge import merge_facts
+from .quantity import find_quantities
+from .timex import as_when, find_times
+
+# words that open a new clause: the acting side of a trigger is named after the last one
+CLAUSE_OPENERS = frozenset({",", ";", ":", "that", "which", "who", "as", "while", "when", "after",
+                            "before", "since", "because", "but", "(", "—", "–"})
+MOVEMENTS = frozenset({"deploy", "withdraw"})
+UNITS_FOR = {
+    "deploy": {"troops", "aircraft", "helicopters", "drones"},
+    "withdraw": {"troops", "aircraft", "helicopters", "drones"},
+    "arms_transfer": {"drones", "helicopters", "aircraft", "usd", "eur"},
+    "fight": {"killed"},
+    "support": {"usd", "eur"},
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor named in a sentence: token span, the collective actor it stands for."""
+
+    start: int
+    end: int
+    body: str
+    place: bool  # named as a place ("in Niger")
+
+
+@dataclass(frozen=True)
+class EnglishLexicon:
+    """The English trigger forms, themes and cues (lexicons/en/triggers.yaml)."""
+
+    words: dict[str, list[tuple[str, Optional[str]]]]  # form -> (fact type, theme or None)
+    phrases: list[tuple[tuple[str, ...], str]]
+    themes: dict[str, frozenset[str]]
+    symmetric: frozenset[str]
+    host_target: frozenset[str]
+    cues: dict[str, frozenset[str]]
+    speech_verbs: frozenset[str]
+
+    @classmethod
+    def load(cls) -> "EnglishLexicon":
+        raw = load_yaml("lexicons/en/triggers.yaml")
+        words: dict[str, list[tuple[str, Optional[str]]]] = {}
+        phrases = []
+        for fact_type, spec in raw["types"].items():
+            for form in spec.get("words", []):
+                words.setdefault(form.lower(), []).append((fact_type, None))
+            for theme, forms in spec.get("themed", {}).items():
+                for form in forms:
+                    words.setdefault(form.lower(), []).append((fact_type, theme))
+            phrases += [(tuple(w.lower() for w in p), fact_type) for p in spec.get("phrases", [])]
+        return cls(words, phrases, {k: frozenset(v) for k, v in raw["themes"].items()},
+                   frozenset(raw["symmetric"]), frozenset(raw["host_target"]),
+                   {k: frozenset(v) for k, v in raw["modality"].items()}, frozenset(raw["speech_verbs"]))
+
+
+class EnglishFactExtractor:
+    """Extracts the facts of English articles from word forms and positions."""
+
+    def __init__(self, lexicon: Optional[EnglishLexicon] = None):
+        self.lex = lexicon or EnglishLexicon.load()
+
+    def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
+        """Every fact of an English article, repeated mentions merged."""
+        facts: list[Fact] = []
+        for sent in linked.doc.sents:
+            if all(t.i in linked.clutter or t.is_space for t in sent):
+                continue
+            facts += self._sentence_facts(sent, linked, article)
+        return merge_facts(facts)
+
+    # -- one sentence ------------------------------------------------------------
+    def _sentence_facts(self, sent: Span, linked: LinkedArticle, article: Article) -> list[Fact]:
+        words = [t.lower_ for t in sent]
+        mentions = _mentions(sent, linked)
+        triggers = list(self._triggers(words))
+        if not triggers or not mentions:
+            return []
+        times = find_times(sent.text, article.date, offset=sent.start_char)
+        quantities = find_quantities(sent)
+        speaker = self._speaker(sent, words, mentions, linked)
+        start, end = _trimmed(sent)
+        out = []
+        for i, length, fact_type in triggers:
+            at = sent.start + i
+            sources = self._sources(words, mentions, i, sent.start)
+            if fact_type in self.lex.symmetric and len(sources) > 1:
+                pairs = [(sources[0], other) for other in sources[1:]]  # "Campbell and Zeine met"
+            else:
+                targets = _targets(words, mentions, i + length, sent.start, sources)
+                if fact_type in MOVEMENTS:  # where a force goes or leaves: a country
+                    targets = [t for t in targets if linked.actors.get(t) and linked.actors[t].type == "state"][:1]
+                if not targets and fact_type in self.lex.host_target:
+                    targets = _country_at_stake(linked, sources)
+                pairs = [(s, t) for s in sources for t in targets if s != t and not linked.same_side(s, t)]
+            if not pairs:
+                continue
+            modality = self._modality(words, i, speaker is not None)
+            when = self._when(_clause_times(times, sent, words, i), sent, at, modality, article)
+            quantity = _quantity(fact_type, quantities, sent[i].idx)
+            for source, target in pairs:
+                out.append(Fact(type=fact_type, source=source, target=target, modality=modality,
+                                evidence=article.text[start:end], evidence_start=start, evidence_end=end,
+                                trigger=sent[i].text, when=when, quantity=quantity,
+                                speaker=speaker,
+                                when_stated=when is not None and when != article.date))
+        return out
+
+    def _triggers(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
+        """(index in the sentence, length in words, fact type) of each trigger."""
+        present = set(words)
+        for i, word in enumerate(words):
+            for fact_type, theme in self.lex.words.get(word, []):
+                if theme is None or present & self.lex.themes[theme]:
+                    yield i, 1, fact_type
+            for phrase, fact_type in self.lex.phrases:
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    yield i, len(phrase), fact_type
+
+    @staticmethod
+    def _sources(words: list[str], mentions: list[Mention], i: int, offset: int) -> list[str]:
+        """Who acts: the actors named in the trigger's clause before it (not as places), else
+        the nearest actor named before it."""
+        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS] + [-1])
+        before = [m for m in mentions if offset + opener < m.start and m.end <= offset + i]
+        clause = list(dict.fromkeys(m.body for m in before if not m.place))
+        if clause:
+            return clause
+        earlier = [m for m in mentions if m.end <= offset + i]
+        named = [m for m in earlier if not m.place] or earlier
+        return [named[-1].body] if named else []
+
+    def _modality(self, words: list[str], i: int, reported: bool) -> str:
+        cues = self.lex.cues
+        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS - {","}] + [-1])
+        clause = set(words[opener + 1:i])
+        if set(words[max(0, i - 6):i]) & cues["negation"]:  # "no public announcement about the withdrawal"
+            return "negated"
+        if clause & cues["hypothetical"]:
+            return "hypothetical"
+        if set(words) & cues["hedged"]:
+            return "hedged"
+        return "reported" if reported else "asserted"
+
+    def _speaker(self, sent: Span, words: list[str], mentions: list[Mention],
+                 linked: LinkedArticle) -> Optional[str]:
+        """Who the sentence reports: "according to X", "X said", "X reported"; "unknown" when
+        it reports without naming whom; None for the article's own voice."""
+        for i in range(len(words) - 1):
+            if (words[i], words[i + 1]) == ("according", "to"):
+                return _named_at(sent, linked, mentions, sent.start + i + 2) or "unknown"
+        for i, word in enumerate(words):
+            if word in self.lex.speech_verbs:
+                named = [m for m in mentions if m.end <= sent.start + i]
+                media = _medium_before(sent, linked, i)
+                return media or (named[-1].body if named else "unknown")
+        return None
+
+    @staticmethod
+    def _when(times, sent: Span, at: int, modality: str, article: Article):
+        if times:
+            char = sent.doc[at].idx
+            return as_when(min(times, key=lambda t: abs(t.start - char)))
+        return article.date if modality in ("asserted", "reported", "hedged") else None
+
+
+def _mentions(sent: Span, linked: LinkedArticle) -> list[Mention]:
+    """The sentence's actor mentions, each as the collective actor it stands for."""
+    found = []
+    for m in linked.mentions:
+        if sent.start <= m.start < sent.end and (body := linked.body_of(m.actor_id)):
+            found.append(Mention(m.start, m.end, body, bool(m.place_use)))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _targets(words: list[str], mentions: list[Mention], j: int, offset: int, sources: list[str]) -> list[str]:
+    """The other side: the actors named after the trigger, up to the next clause ("target ISIL
+    fighters and the JNIM, ...")."""
+    closer = min([k for k in range(j, len(words)) if words[k] in CLAUSE_OPENERS] + [len(words)])
+    named = [m.body for m in mentions if offset + j <= m.start < offset + closer and m.body not in sources]
+    if not named:  # "withdraw troops from the country under military rule, ...": further on
+        named = [m.body for m in mentions if m.start >= offset + j and m.body not in sources][:1]
+    return list(dict.fromkeys(named))
+
+
+def _clause_times(times, sent: Span, words: list[str], i: int):
+    """The time expressions before the trigger or in its own clause ("Niger announced in March
+    that it had suspended", but "agreed to withdraw troops from the country under military rule
+    since July 2023": not the date of the rule)."""
+    closer = min([k for k in range(i + 1, len(words)) if words[k] in CLAUSE_OPENERS] + [len(words)])
+    last = sent[closer - 1].idx + len(sent[closer - 1])
+    return [t for t in times if t.end <= last]
+
+
+def _country_at_stake(linked: LinkedArticle, sources: list[str]) -> list[str]:
+    """The host country, else the state the article names most besides the acting sides."""
+    if linked.host and linked.host not in sources:
+        return [linked.host]
+    counts = Counter(m.actor_id for m in linked.mentions if m.actor_id not in sources
+                     and m.actor_id in linked.actors and linked.actors[m.actor_id].type == "state")
+    return [counts.most_common(1)[0][0]] if counts else []
+
+
+def _named_at(sent: Span, linked: LinkedArticle, mentions: list[Mention], at: int) -> Optional[str]:
+    """The actor or medium named right at a token ("according to Reuters"), before any
+    punctuation ("according to reports, with Washington ..." names no one)."""
+    end = next((i for i in range(at, min(at + 4, sent.end)) if sent.doc[i].is_punct), min(at + 4, sent.end))
+    for i in range(at, end):
+        if i in linked.media_tokens:
+            return slug(linked.media_tokens[i])
+    nearby = [m for m in mentions if at <= m.start < end]
+    return nearby[0].body if nearby else None
+
+
+def _medium_before(sent: Span, linked: LinkedArticle, i: int) -> Optional[str]:
+    media = [linked.media_tokens[j] for j in range(sent.start, sent.start + i) if j in linked.media_tokens]
+    return slug(media[-1]) if media else None
+
+
+def _quantity(fact_type: str, quantities, char: int) -> Optional[dict]:
+    fitting = [q for q in quantities if q.unit in UNITS_FOR.get(fact_type, ())]
+    return min(fitting, key=lambda q: abs(q.start - char)).value if fitting else None
+
+
+def _trimmed(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return start, start + len(text.strip())
