@@ -720,3 +720,10 @@ def test_a_conditional_the_model_tags_as_a_future_hedges(extractor):
     result, _ = facts_of(extractor, text)
     fact = find(result, "deploy", "turkey", "mali")
     assert fact is not None and fact.modality == "hypothetical"
+
+
+def test_the_deterioration_of_relations_between_two_sides_is_a_tension(extractor):
+    text = "Cet incident illustre la dégradation continue des relations entre l'Algérie et le Mali."
+    result, _ = facts_of(extractor, text)
+    fact = find(result, "tension")
+    assert fact is not None and {fact.source, fact.target} == {"algeria", "mali"}

@@ -138,6 +138,8 @@ class FactExtractor:
             return not (lemmas & theme.exclude_lemmas)
         if theme.lemmas & lemmas:
             return True
+        if theme.name == "relation" and self._relation_after(token) is not None:
+            return True  # "la dégradation continue des relations": the parser may hang them apart
         if theme.actor_types:
             for t in related:
                 mention = linked.token_mention.get(t.i)
@@ -156,6 +158,15 @@ class FactExtractor:
         if theme.reflexive and not theme.place_marks:
             return reflexive
         return False
+
+    def _relation_after(self, noun: Token) -> Optional[Token]:
+        """A relation noun just after a nominal trigger ("la dégradation continue des relations
+        entre Paris et Bamako"), however the parser attached the two."""
+        if noun.pos_ != "NOUN":
+            return None
+        relations = self.lex.themes["relation"].lemmas
+        end = min(noun.i + 5, noun.sent.end)
+        return next((t for t in noun.doc[noun.i + 1:end] if fold(t.lemma_) in relations and t.pos_ == "NOUN"), None)
 
     @staticmethod
     def _object_tokens(token: Token) -> list[Token]:
@@ -451,6 +462,10 @@ class FactExtractor:
                 targets += [a for a in reader.actors_of(child) if a not in targets]
         if "entre" in {c.lower_ for t in noun.children for c in t.children if c.dep_ == "case"} and len(targets) > 1 and not sources:
             sources, targets = targets[:1], targets[1:]
+        related = self._relation_after(noun) if not sources and not targets and trigger.type == "tension" else None
+        if related is not None:  # "la dégradation continue des relations entre X et Y"
+            sides = reader.actors_of(related)
+            sources, targets = sides[:1], sides[1:]
         bound = reader.bound_parties(noun) if not sources and not targets else []
         if len(bound) > 1:  # "l'accord de défense qui le lie à la France"
             sources, targets = bound[:1], bound[1:]
