@@ -727,3 +727,9 @@ def test_the_deterioration_of_relations_between_two_sides_is_a_tension(extractor
     result, _ = facts_of(extractor, text)
     fact = find(result, "tension")
     assert fact is not None and {fact.source, fact.target} == {"algeria", "mali"}
+
+
+def test_a_flat_refusal_is_a_rejection_of_whom_it_answers(extractor):
+    text = "Le Niger a opposé une fin de non-recevoir à la Cédéao."
+    result, _ = facts_of(extractor, text, "2023-08-23")
+    assert find(result, "reject", "niger", "ecowas") is not None

@@ -734,7 +734,7 @@ class FactExtractor:
             return
         if trigger.type in SYMMETRIC and trigger.type != "fight" and len(args.sources) > 1:
             return  # "le Mali et le Niger ont signé": the coordinated sides pair up
-        if token.pos_ in ("NOUN", "PROPN"):
+        if token.pos_ in ("NOUN", "PROPN") and trigger.section != "phrases":
             return  # a nominal's arguments are its complements; nothing nearby stands in for them
         clause = _clause_head(token)
         # "ont prévenu que toute intervention contre le Niger serait...": a warning protects the
