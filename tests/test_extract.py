@@ -733,3 +733,10 @@ def test_a_flat_refusal_is_a_rejection_of_whom_it_answers(extractor):
     text = "Le Niger a opposé une fin de non-recevoir à la Cédéao."
     result, _ = facts_of(extractor, text, "2023-08-23")
     assert find(result, "reject", "niger", "ecowas") is not None
+
+
+def test_coming_to_a_capital_is_a_visit_whatever_the_day_hangs_on(extractor):
+    # the place's preposition is compared folded ("à"); the parser may hang "à Niamey" on "lundi"
+    text = "La diplomatie américaine est venue lundi à Niamey."
+    result, _ = facts_of(extractor, text, "2023-08-08")
+    assert find(result, "meet", "usa", "niger") is not None

@@ -148,9 +148,13 @@ class FactExtractor:
                     return True
         if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
+        # "venue lundi à Niamey": the parser may hang the place on the day rather than the verb
+        complements = [c for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")] + [
+            g for c in token.children if c.dep_ in ("xcomp", "obl:mod") and c.pos_ == "NOUN" and not _case(c)
+            for g in c.children if g.dep_ in ("obl", "obl:mod", "nmod")]
         if theme.place_marks and (reflexive or not theme.reflexive) and any(
-                _case(c) & theme.place_marks and any(t.i in linked.token_place or _place_use(t, linked) for t in c.subtree)
-                for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")):
+                {fold(w) for w in _case(c)} & theme.place_marks and any(t.i in linked.token_place or _place_use(t, linked) for t in c.subtree)
+                for c in complements):
             return True
         if theme.complement_marks:
             return any(c.dep_ in ("xcomp", "ccomp") for c in token.children) or any(
