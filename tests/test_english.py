@@ -41,3 +41,22 @@ def test_a_denied_delivery_is_negated_and_french_articles_keep_the_parser(extrac
     result = extractor.extract(Article(id="fr", text="La Turquie a livré des drones au Niger.",
                                        date="2024-05-10", lang="fr"))
     assert [(f.type, f.source, f.target) for f in result.facts] == [("arms_transfer", "turkey", "niger")]
+
+
+def test_three_coordinated_signatories_pair_up_and_an_adjective_name_does_not_act(extractor):
+    text = "Mali, Niger and Burkina Faso signed a security pact in Niamey on Saturday."
+    facts = facts_of(extractor, text, "2023-09-18")
+    pairs = {frozenset((s, t)) for (kind, s, t) in facts if kind == "agreement"}
+    assert pairs == {frozenset(p) for p in (("mali", "niger"), ("mali", "burkina-faso"), ("niger", "burkina-faso"))}
+    text = "The al-Qaeda-linked JNIM group said it had attacked Burkinabe soldiers near Djibo."
+    facts = facts_of(extractor, text)
+    assert {s for (kind, s, t) in facts if kind == "fight"} == {"jnim"}
+
+
+def test_ordering_a_force_to_leave_rejects_it_and_attack_helicopters_are_no_attack(extractor):
+    text = "Last year the junta in Niamey ordered French troops to leave Niger."
+    facts = facts_of(extractor, text)
+    assert ("reject", "niger", "france") in facts and not any(k == "withdraw" for k, _, _ in facts)
+    text = "Russia has offered to supply Mali with attack helicopters."
+    facts = facts_of(extractor, text)
+    assert not any(k == "fight" for k, _, _ in facts) and ("arms_transfer", "russia", "mali") in facts

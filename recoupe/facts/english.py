@@ -19,6 +19,7 @@ the same shape and go through the same merging.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -36,6 +37,8 @@ from .timex import as_when, find_times
 CLAUSE_OPENERS = frozenset({",", ";", ":", "that", "which", "who", "as", "while", "when", "after",
                             "before", "since", "because", "but", "(", "—", "–"})
 MOVEMENTS = frozenset({"deploy", "withdraw"})
+PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
+COORDINATION = frozenset({"and", ",", "as", "well", "both", "the"})  # what may sit between coordinated names
 UNITS_FOR = {
     "deploy": {"troops", "aircraft", "helicopters", "drones"},
     "withdraw": {"troops", "aircraft", "helicopters", "drones"},
@@ -66,6 +69,8 @@ class EnglishLexicon:
     host_target: frozenset[str]
     cues: dict[str, frozenset[str]]
     speech_verbs: frozenset[str]
+    orders: frozenset[str]  # "ordered them out", "told the troops to leave": an expulsion
+    modifiers: frozenset[str]  # nouns that qualify equipment or troops ("attack helicopters")
 
     @classmethod
     def load(cls) -> "EnglishLexicon":
@@ -81,7 +86,8 @@ class EnglishLexicon:
             phrases += [(tuple(w.lower() for w in p), fact_type) for p in spec.get("phrases", [])]
         return cls(words, phrases, {k: frozenset(v) for k, v in raw["themes"].items()},
                    frozenset(raw["symmetric"]), frozenset(raw["host_target"]),
-                   {k: frozenset(v) for k, v in raw["modality"].items()}, frozenset(raw["speech_verbs"]))
+                   {k: frozenset(v) for k, v in raw["modality"].items()}, frozenset(raw["speech_verbs"]),
+                   frozenset(raw["orders"]), frozenset(raw["modifiers"]))
 
 
 class EnglishFactExtractor:
@@ -93,14 +99,17 @@ class EnglishFactExtractor:
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an English article, repeated mentions merged."""
         facts: list[Fact] = []
+        previous: list[str] = []  # the actors the sentence before names first: what "they" are
         for sent in linked.doc.sents:
             if all(t.i in linked.clutter or t.is_space for t in sent):
                 continue
-            facts += self._sentence_facts(sent, linked, article)
+            facts += self._sentence_facts(sent, linked, article, previous)
+            previous = [m.body for m in _mentions(sent, linked) if not m.place][:1] or previous
         return merge_facts(facts)
 
     # -- one sentence ------------------------------------------------------------
-    def _sentence_facts(self, sent: Span, linked: LinkedArticle, article: Article) -> list[Fact]:
+    def _sentence_facts(self, sent: Span, linked: LinkedArticle, article: Article,
+                        previous: list[str]) -> list[Fact]:
         words = [t.lower_ for t in sent]
         mentions = _mentions(sent, linked)
         triggers = list(self._triggers(words))
@@ -115,9 +124,11 @@ class EnglishFactExtractor:
             at = sent.start + i
             sources = self._sources(words, mentions, i, sent.start)
             if fact_type in self.lex.symmetric and len(sources) > 1:
-                pairs = [(sources[0], other) for other in sources[1:]]  # "Campbell and Zeine met"
+                pairs = list(combinations(sources, 2))  # "Campbell and Zeine met"
             else:
                 targets = _targets(words, mentions, i + length, sent.start, sources)
+                if i + length < len(words) and words[i + length] in PRONOUNS:
+                    targets = [p for p in previous if p not in sources] or targets  # "accused them of"
                 if fact_type in MOVEMENTS:  # where a force goes or leaves: a country
                     targets = [t for t in targets if linked.actors.get(t) and linked.actors[t].type == "state"][:1]
                 if not targets and fact_type in self.lex.host_target:
@@ -125,6 +136,8 @@ class EnglishFactExtractor:
                 pairs = [(s, t) for s in sources for t in targets if s != t and not linked.same_side(s, t)]
             if not pairs:
                 continue
+            if fact_type == "withdraw":
+                fact_type, pairs = self._ordered_out(words, mentions, i, sent.start, pairs, fact_type)
             modality = self._modality(words, i, speaker is not None)
             when = self._when(_clause_times(times, sent, words, i), sent, at, modality, article)
             quantity = _quantity(fact_type, quantities, sent[i].idx)
@@ -137,9 +150,13 @@ class EnglishFactExtractor:
         return out
 
     def _triggers(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
-        """(index in the sentence, length in words, fact type) of each trigger."""
+        """(index in the sentence, length in words, fact type) of each trigger; not a word that
+        qualifies the next ("attack helicopters", "combat troops")."""
         present = set(words)
+        qualified = self.lex.themes["troops"] | self.lex.themes["weapon"]
         for i, word in enumerate(words):
+            if word in self.lex.modifiers and i + 1 < len(words) and words[i + 1] in qualified:
+                continue
             for fact_type, theme in self.lex.words.get(word, []):
                 if theme is None or present & self.lex.themes[theme]:
                     yield i, 1, fact_type
@@ -147,18 +164,37 @@ class EnglishFactExtractor:
                 if tuple(words[i:i + len(phrase)]) == phrase:
                     yield i, len(phrase), fact_type
 
+    def _ordered_out(self, words: list[str], mentions: list[Mention], i: int, offset: int,
+                     pairs: list[tuple[str, str]], fact_type: str) -> tuple[str, list[tuple[str, str]]]:
+        """ "the junta ordered them out", "ordered the French troops to leave": who orders a
+        force to leave rejects it (ONTOLOGY.md); the departure is not a fact of its own."""
+        order = next((j for j in range(max(0, i - 8), i) if words[j] in self.lex.orders), None)
+        if order is None:
+            return fact_type, pairs
+        orderers = self._sources(words, mentions, order, offset)
+        ordered = [m.body for m in mentions if offset + order < m.start < offset + i + 1 and m.body not in orderers]
+        ordered = ordered or [s for s, _ in pairs if s not in orderers]
+        return "reject", [(o, t) for o in orderers for t in dict.fromkeys(ordered) if o != t]
+
     @staticmethod
     def _sources(words: list[str], mentions: list[Mention], i: int, offset: int) -> list[str]:
-        """Who acts: the actors named in the trigger's clause before it (not as places), else
-        the nearest actor named before it."""
-        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS] + [-1])
-        before = [m for m in mentions if offset + opener < m.start and m.end <= offset + i]
-        clause = list(dict.fromkeys(m.body for m in before if not m.place))
-        if clause:
-            return clause
+        """Who acts: the nearest actor named before the trigger (not as a place, if one is) and
+        those coordinated with it ("Burkina Faso, Mali and Niger ... signed"); "the
+        al-Qaeda-linked JNIM" is the JNIM only."""
         earlier = [m for m in mentions if m.end <= offset + i]
         named = [m for m in earlier if not m.place] or earlier
-        return [named[-1].body] if named else []
+        if not named:
+            return []
+        group = [named[-1]]
+        for m in reversed(named[:-1]):
+            between = words[m.end - offset:group[-1].start - offset]
+            if m.body == group[-1].body and not set(between) & CLAUSE_OPENERS - {","}:
+                group.append(m)  # "U.S. Deputy Secretary Kurt Campbell": one side, twice named
+            elif between and set(between) <= COORDINATION and ("and" in between or "," in between):
+                group.append(m)
+            else:
+                break
+        return list(dict.fromkeys(m.body for m in reversed(group)))
 
     def _modality(self, words: list[str], i: int, reported: bool) -> str:
         cues = self.lex.cues
