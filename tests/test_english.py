@@ -60,3 +60,14 @@ def test_ordering_a_force_to_leave_rejects_it_and_attack_helicopters_are_no_atta
     text = "Russia has offered to supply Mali with attack helicopters."
     facts = facts_of(extractor, text)
     assert not any(k == "fight" for k, _, _ in facts) and ("arms_transfer", "russia", "mali") in facts
+
+
+def test_english_quantities_put_the_demonym_first_and_known_as_opens_no_clause(extractor):
+    facts = facts_of(extractor, "About 400 French soldiers withdrew from Burkina Faso in February.", "2023-03-01")
+    withdraw = facts.get(("withdraw", "france", "burkina-faso"))
+    assert withdraw is not None and withdraw.quantity == {"value": 400, "unit": "troops"}
+    assert withdraw.when == "2023-02"
+    text = "Mali and Niger signed a defence pact known as the Liptako-Gourma Charter in September 2023."
+    facts = facts_of(extractor, text, "2024-01-26")
+    agreement = facts.get(("agreement", "mali", "niger")) or facts.get(("agreement", "niger", "mali"))
+    assert agreement is not None and agreement.when == "2023-09"

@@ -253,7 +253,9 @@ def _clause_times(times, sent: Span, words: list[str], i: int):
     """The time expressions before the trigger or in its own clause ("Niger announced in March
     that it had suspended", but "agreed to withdraw troops from the country under military rule
     since July 2023": not the date of the rule)."""
-    closer = min([k for k in range(i + 1, len(words)) if words[k] in CLAUSE_OPENERS] + [len(words)])
+    inside = {k for t in times for k in range(len(words)) if t.start <= sent[k].idx < t.end}
+    closer = min([k for k in range(i + 1, len(words)) if words[k] in CLAUSE_OPENERS and k not in inside
+                  and words[k - 1] not in ("known", "such")] + [len(words)])  # "known as", "since 2021"
     last = sent[closer - 1].idx + len(sent[closer - 1])
     return [t for t in times if t.end <= last]
 

@@ -211,8 +211,8 @@ def _unit_after(sent: Span, char: int) -> tuple[float, Optional[str], int]:
         for key in (pair, low, fold(tok.lemma_)):
             if key in t["unit_of"]:
                 return multiplier, t["unit_of"][key], tok.idx + len(tok.text)
-        if low in SKIPPED or tok.pos_ == "ADJ" and k < 2:
-            continue
+        if low in SKIPPED or (tok.pos_ == "ADJ" or tok.text[:1].isupper()) and k < 2:
+            continue  # "200 soldats tchadiens", and English demonyms first: "100 Russian soldiers"
         return multiplier, None, char
     return multiplier, None, char
 
