@@ -71,3 +71,18 @@ def test_english_quantities_put_the_demonym_first_and_known_as_opens_no_clause(e
     facts = facts_of(extractor, text, "2024-01-26")
     agreement = facts.get(("agreement", "mali", "niger")) or facts.get(("agreement", "niger", "mali"))
     assert agreement is not None and agreement.when == "2023-09"
+
+
+def test_a_possessive_name_is_the_actor_and_seizing_power_is_no_capture(extractor):
+    text = ("Niger's military council, which seized power in a coup last July, revoked in March "
+            "an accord that allowed U.S. troops to operate in the country.")
+    facts = facts_of(extractor, text, "2024-05-20")
+    assert ("reject", "niger", "usa") in facts
+    assert not any(kind == "capture" for kind, _, _ in facts)
+
+
+def test_agreed_is_an_agreement_between_coordinated_sides_only(extractor):
+    facts = facts_of(extractor, "The United States and Niger have agreed that American forces will leave.")
+    assert ("agreement", "usa", "niger") in facts or ("agreement", "niger", "usa") in facts
+    facts = facts_of(extractor, "The United States agreed to withdraw its troops from Niger.")
+    assert not any(kind == "agreement" for kind, _, _ in facts)

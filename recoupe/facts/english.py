@@ -71,6 +71,8 @@ class EnglishLexicon:
     speech_verbs: frozenset[str]
     orders: frozenset[str]  # "ordered them out", "told the troops to leave": an expulsion
     modifiers: frozenset[str]  # nouns that qualify equipment or troops ("attack helicopters")
+    blockers: frozenset[str]  # words after which a form is no trigger ("seized power": a coup)
+    joint_only: frozenset[str]  # forms that are triggers with coordinated sides only ("agreed")
 
     @classmethod
     def load(cls) -> "EnglishLexicon":
@@ -87,7 +89,8 @@ class EnglishLexicon:
         return cls(words, phrases, {k: frozenset(v) for k, v in raw["themes"].items()},
                    frozenset(raw["symmetric"]), frozenset(raw["host_target"]),
                    {k: frozenset(v) for k, v in raw["modality"].items()}, frozenset(raw["speech_verbs"]),
-                   frozenset(raw["orders"]), frozenset(raw["modifiers"]))
+                   frozenset(raw["orders"]), frozenset(raw["modifiers"]), frozenset(raw["blockers"]),
+                   frozenset(raw["joint_only"]))
 
 
 class EnglishFactExtractor:
@@ -123,6 +126,8 @@ class EnglishFactExtractor:
         for i, length, fact_type in triggers:
             at = sent.start + i
             sources = self._sources(words, mentions, i, sent.start)
+            if words[i] in self.lex.joint_only and len(sources) < 2:
+                continue  # "the US and Niger have agreed" is an agreement; "the US agreed to leave" is not
             if fact_type in self.lex.symmetric and len(sources) > 1:
                 pairs = list(combinations(sources, 2))  # "Campbell and Zeine met"
             else:
@@ -155,8 +160,9 @@ class EnglishFactExtractor:
         present = set(words)
         qualified = self.lex.themes["troops"] | self.lex.themes["weapon"]
         for i, word in enumerate(words):
-            if word in self.lex.modifiers and i + 1 < len(words) and words[i + 1] in qualified:
-                continue
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if word in self.lex.modifiers and following in qualified or following in self.lex.blockers:
+                continue  # "attack helicopters", "seized power"
             for fact_type, theme in self.lex.words.get(word, []):
                 if theme is None or present & self.lex.themes[theme]:
                     yield i, 1, fact_type
