@@ -740,3 +740,10 @@ def test_coming_to_a_capital_is_a_visit_whatever_the_day_hangs_on(extractor):
     text = "La diplomatie américaine est venue lundi à Niamey."
     result, _ = facts_of(extractor, text, "2023-08-08")
     assert find(result, "meet", "usa", "niger") is not None
+
+
+def test_an_institution_placed_in_a_country_is_its_and_summoning_an_ambassador_is_a_protest(extractor):
+    text = "À Dakar, le ministère des Affaires étrangères a convoqué l'ambassadeur d'Ukraine après la diffusion d'une vidéo."
+    result, _ = facts_of(extractor, text, "2024-08-07")
+    assert find(result, "criticize", "senegal", "ukraine") is not None
+    assert find(result, "reject") is None

@@ -79,6 +79,7 @@ class Anaphora:
         self.numbers = {fold(k): v for k, v in data["numbers"].items()}
         self.window = int(data["window_sentences"])
         self.description_window = int(data["description_window_sentences"])
+        self.institutions = {fold(w) for w in data["institution_nouns"]}
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
@@ -219,7 +220,7 @@ class ArgumentReader:
         elif fold(token.lemma_) in self.anaphora.relation_nouns:
             found += self._relation_sides(token, depth)
         else:
-            found += self.resolve(token) or self.described_before(token)
+            found += self.resolve(token) or self.framed_state(token) or self.described_before(token)
         if conj:
             for child in token.children:
                 if child.dep_ == "conj":
@@ -307,6 +308,22 @@ class ArgumentReader:
         if count == 1:
             return self._most_named_before(token, types)
         return []
+
+    def framed_state(self, token: Token) -> list[str]:
+        """ "À Dakar, le ministère des Affaires étrangères a convoqué ...", "Au Niger, les
+        autorités pourraient ...": an institution the sentence opens by placing in a country is
+        that country's."""
+        if fold(token.lemma_) not in self.anaphora.institutions or any(
+                c.dep_ in ("amod", "nmod", "appos") and c.i in self.linked.token_mention for c in token.subtree):
+            return []
+        start = self._sentence_start(token, back=0)
+        frame = self.doc[start:min(start + 5, token.i)]
+        comma = next((t.i for t in frame if t.text == ","), None)
+        if comma is None or fold(self.doc[start].text) not in ("a", "au", "en", "in"):
+            return []
+        states = [m.actor_id for m in self.linked.mentions if start <= m.start < comma
+                  and self.linked.actors.get(m.actor_id) and self.linked.actors[m.actor_id].type == "state"]
+        return states[:1]
 
     def described_before(self, token: Token) -> list[str]:
         """ "Les enquêteurs font des recommandations", after "l'équipe d'enquêteurs de l'ONU": a
