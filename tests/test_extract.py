@@ -747,3 +747,9 @@ def test_an_institution_placed_in_a_country_is_its_and_summoning_an_ambassador_i
     result, _ = facts_of(extractor, text, "2024-08-07")
     assert find(result, "criticize", "senegal", "ukraine") is not None
     assert find(result, "reject") is None
+
+
+def test_an_infinitive_hung_on_a_complement_noun_is_done_by_the_clause_subject(extractor):
+    text = "Le Burkina Faso a emboîté le pas au Mali jeudi en annonçant à son tour rompre avec Kiev."
+    result, _ = facts_of(extractor, text, "2024-08-08")
+    assert find(result, "reject", "burkina-faso", "ukraine") is not None

@@ -518,11 +518,23 @@ class ArgumentReader:
     def _nominal_subject(self, verb: Token) -> list[str]:
         """The subject of a participle that qualifies a noun ("des soldats déployés"): the noun."""
         if verb.dep_ in ("acl", "appos") and verb.head.pos_ in ("NOUN", "PROPN"):
-            return self.actors_of(verb.head, conj=True) or self._stranded_auxiliary_subject(verb)
+            return self.actors_of(verb.head, conj=True) or self._stranded_auxiliary_subject(verb) or \
+                self._noun_controller(verb)
         if verb.dep_ == "acl" and verb.head.pos_ == "PRON" and fold(verb.head.text) in STRESSED_PRONOUNS:
             subjects = stranded_auxiliary_subjects(verb)
             return self.actors_of(subjects[0], conj=True) if subjects else []
         return []
+
+    def _noun_controller(self, verb: Token) -> list[str]:
+        """ "annonçant à son tour rompre avec Kiev": an infinitive the parser hangs on a
+        complement noun that names no actor is done by the subject of the verb that governs the
+        noun (not on an object: "sa décision de réduire" is the possessor's)."""
+        noun = verb.head
+        governor = noun.head
+        if not infinitive(verb) or governor.i == noun.i or governor.pos_ not in ("VERB", "AUX") or \
+                noun.dep_ not in ("obl", "obl:arg"):
+            return []
+        return self.subject(governor)
 
     def _stranded_auxiliary_subject(self, participle: Token) -> list[str]:
         """The actors of a participle's subject left on its auxiliary (stranded_auxiliary_subjects)."""
