@@ -86,3 +86,13 @@ def test_agreed_is_an_agreement_between_coordinated_sides_only(extractor):
     assert ("agreement", "usa", "niger") in facts or ("agreement", "niger", "usa") in facts
     facts = facts_of(extractor, "The United States agreed to withdraw its troops from Niger.")
     assert not any(kind == "agreement" for kind, _, _ in facts)
+
+
+def test_killing_is_a_fight_fighting_alongside_a_partnership_and_the_two_countries_the_last_named(extractor):
+    facts = facts_of(extractor, "The JNIM group said it had killed about 20 Burkinabe soldiers near Djibo.")
+    assert ("fight", "jnim", "burkina-faso") in facts or ("fight", "jnim", "burkina-army") in facts
+    facts = facts_of(extractor, "Wagner fighters have been deployed in Mali since 2021, fighting alongside the Malian army.")
+    assert ("cooperate", "wagner", "fama") in facts and ("fight", "wagner", "fama") not in facts
+    text = "Russian officials visited Niamey in May. Russia and Niger were already close, and the two countries signed a memorandum in June."
+    facts = facts_of(extractor, text)
+    assert ("agreement", "russia", "niger") in facts or ("agreement", "niger", "russia") in facts

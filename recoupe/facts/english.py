@@ -73,6 +73,7 @@ class EnglishLexicon:
     modifiers: frozenset[str]  # nouns that qualify equipment or troops ("attack helicopters")
     blockers: frozenset[str]  # words after which a form is no trigger ("seized power": a coup)
     joint_only: frozenset[str]  # forms that are triggers with coordinated sides only ("agreed")
+    pair_phrases: frozenset[tuple[str, ...]]  # "the two countries": the two states named last
 
     @classmethod
     def load(cls) -> "EnglishLexicon":
@@ -90,7 +91,7 @@ class EnglishLexicon:
                    frozenset(raw["symmetric"]), frozenset(raw["host_target"]),
                    {k: frozenset(v) for k, v in raw["modality"].items()}, frozenset(raw["speech_verbs"]),
                    frozenset(raw["orders"]), frozenset(raw["modifiers"]), frozenset(raw["blockers"]),
-                   frozenset(raw["joint_only"]))
+                   frozenset(raw["joint_only"]), frozenset(tuple(p) for p in raw["pair_phrases"]))
 
 
 class EnglishFactExtractor:
@@ -126,6 +127,9 @@ class EnglishFactExtractor:
         for i, length, fact_type in triggers:
             at = sent.start + i
             sources = self._sources(words, mentions, i, sent.start)
+            pair = self._pair_before(words, i, linked, sent.start)
+            if pair and fact_type in self.lex.symmetric:
+                sources = pair  # "the two countries signed a memorandum"
             if words[i] in self.lex.joint_only and len(sources) < 2:
                 continue  # "the US and Niger have agreed" is an agreement; "the US agreed to leave" is not
             if fact_type in self.lex.symmetric and len(sources) > 1:
@@ -161,9 +165,9 @@ class EnglishFactExtractor:
         qualified = self.lex.themes["troops"] | self.lex.themes["weapon"]
         for i, word in enumerate(words):
             following = words[i + 1] if i + 1 < len(words) else ""
-            if word in self.lex.modifiers and following in qualified or following in self.lex.blockers:
-                continue  # "attack helicopters", "seized power"
-            for fact_type, theme in self.lex.words.get(word, []):
+            # "attack helicopters", "seized power": no trigger on its own (a phrase may still be)
+            blocked = word in self.lex.modifiers and following in qualified or following in self.lex.blockers
+            for fact_type, theme in [] if blocked else self.lex.words.get(word, []):
                 if theme is None or present & self.lex.themes[theme]:
                     yield i, 1, fact_type
             for phrase, fact_type in self.lex.phrases:
@@ -181,6 +185,22 @@ class EnglishFactExtractor:
         ordered = [m.body for m in mentions if offset + order < m.start < offset + i + 1 and m.body not in orderers]
         ordered = ordered or [s for s, _ in pairs if s not in orderers]
         return "reject", [(o, t) for o in orderers for t in dict.fromkeys(ordered) if o != t]
+
+    def _pair_before(self, words: list[str], i: int, linked: LinkedArticle, offset: int) -> list[str]:
+        """The two states named last before "the two countries" just before the trigger."""
+        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS] + [-1])
+        window = words[opener + 1:i]
+        at = next((opener + 1 + k for k in range(len(window)) if tuple(window[k:k + 2]) in self.lex.pair_phrases), None)
+        if at is None:
+            return []
+        states: list[str] = []
+        for m in sorted(linked.mentions, key=lambda m: -m.start):
+            actor = linked.actors.get(m.actor_id)
+            if m.start < offset + at and actor and actor.type == "state" and m.actor_id not in states:
+                states.append(m.actor_id)
+            if len(states) == 2:
+                return states
+        return []
 
     @staticmethod
     def _sources(words: list[str], mentions: list[Mention], i: int, offset: int) -> list[str]:
