@@ -753,3 +753,10 @@ def test_an_infinitive_hung_on_a_complement_noun_is_done_by_the_clause_subject(e
     text = "Le Burkina Faso a emboîté le pas au Mali jeudi en annonçant à son tour rompre avec Kiev."
     result, _ = facts_of(extractor, text, "2024-08-08")
     assert find(result, "reject", "burkina-faso", "ukraine") is not None
+
+
+def test_ending_ones_own_presence_is_a_withdrawal_ending_an_agreement_a_rejection(extractor):
+    result, _ = facts_of(extractor, "La France a mis fin à sa présence militaire au Niger en décembre.", "2024-01-10")
+    assert find(result, "withdraw", "france", "niger") is not None and find(result, "reject") is None
+    result, _ = facts_of(extractor, "Le Niger a mis fin à l'accord de défense avec la France.", "2024-01-10")
+    assert find(result, "reject", "niger", "france") is not None and find(result, "withdraw") is None

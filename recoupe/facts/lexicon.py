@@ -107,10 +107,11 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         if fact_type not in FACT_TYPES:
             raise LexiconError(f"{base}/triggers.yaml: unknown fact type {fact_type!r}")
         for section, entries in sections.items():
-            if section == "phrases":
-                for words in entries:
+            if section == "phrases":  # a list of words, or {words: [...], theme: CLASS}
+                for entry in entries:
+                    words, theme = (entry["words"], entry.get("theme")) if isinstance(entry, dict) else (entry, None)
                     lex.phrases.append(Trigger(fact_type, fold(words[0]), ("VERB", "NOUN", "AUX"), section,
-                                               phrase=tuple(fold(w) for w in words)))
+                                               theme=theme, phrase=tuple(fold(w) for w in words)))
                 continue
             if section not in POS_OF_SECTION:
                 raise LexiconError(f"{base}/triggers.yaml: {fact_type}: unknown section {section!r}")
