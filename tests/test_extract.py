@@ -760,3 +760,12 @@ def test_ending_ones_own_presence_is_a_withdrawal_ending_an_agreement_a_rejectio
     assert find(result, "withdraw", "france", "niger") is not None and find(result, "reject") is None
     result, _ = facts_of(extractor, "Le Niger a mis fin à l'accord de défense avec la France.", "2024-01-10")
     assert find(result, "reject", "niger", "france") is not None and find(result, "withdraw") is None
+
+
+def test_a_wire_dateline_is_its_own_sentence_not_the_subject(extractor):
+    text = ("NIAMEY/ABUJA, 11 août (Reuters) - Les chefs d'État de la Cédéao, réunis jeudi à Abuja, "
+            "ont ordonné l'activation de leur force d'attente en vue d'un éventuel retour à l'ordre au Niger.")
+    result, _ = facts_of(extractor, text, "2023-08-11")
+    fact = find(result, "deploy", "ecowas", "niger")
+    assert fact is not None and fact.modality == "hypothetical"
+    assert fact.evidence.startswith("Les chefs d'État")

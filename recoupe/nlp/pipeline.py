@@ -32,6 +32,11 @@ PROPN = IDS["PROPN"]
 
 FULL_STOPS = {".", "!", "?", "…"}
 OPENING_QUOTES = {"«", "“"}
+DATELINE_DASHES = {"-", "–", "—"}
+DATELINE_MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre", "january", "february", "march", "april", "may",
+                   "june", "july", "august", "september", "october", "november", "december", "jan.",
+                   "feb.", "aug.", "sept.", "oct.", "nov.", "dec."}
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "”", ":", ";", ")"}
 
 
@@ -43,18 +48,31 @@ def line_breaks(doc: Doc) -> Doc:
     # a setter call, cost three times the rest); a token's own trailing whitespace is one space
     # at most (a line break is a token of its own, or inside one)
     starts = doc.to_array("SENT_START").astype("int64").tolist()  # 1 starts, -1 does not, 0 unknown
+    words = token_texts(doc)
     previous = None
-    for i, word in enumerate(token_texts(doc)):
+    line_start = 0
+    for i, word in enumerate(words):
         if previous is not None:
             if "\n" in previous:
                 starts[i] = 1
+                line_start = i
             elif previous in FULL_STOPS and word in OPENING_QUOTES:
                 starts[i] = 1  # "... probable. « La coopération ... »": the parser keeps them together
+            elif previous in DATELINE_DASHES and _dateline_before(words, line_start, i - 1):
+                starts[i] = 1  # "Bamako, 15 novembre 2023 – Les FAMa ...": the dateline is no subject
             elif previous not in SENTENCE_END and not previous.endswith("."):
                 starts[i] = -1
         previous = word
     doc.from_array("SENT_START", numpy.array(starts, dtype="int64").astype("uint64"))
     return doc
+
+
+def _dateline_before(words: list[str], start: int, dash: int) -> bool:
+    """Whether the words of a line before a dash are a wire dateline: a capitalised place, a
+    comma, a date or an agency in brackets ("NIAMEY/ABUJA, 11 août (Reuters) -"), a few words."""
+    head = words[start:dash]
+    return 2 <= len(head) <= 12 and head[0][:1].isupper() and "," in head and \
+        any(w[:1].isdigit() or w.lower() in DATELINE_MONTHS for w in head)
 
 
 @Language.component("recoupe_sentences")
