@@ -36,7 +36,7 @@ class Reported:
 class Attributor:
     """Finds reported content and speakers in one linked article."""
 
-    def __init__(self, lexicon: dict, linked: LinkedArticle):
+    def __init__(self, lexicon: dict, linked: LinkedArticle, phrases: ArgumentReader):
         self.linked = linked
         self.doc = linked.doc
         self.speech_verbs = {fold(v) for v in lexicon["speech_verbs"]}
@@ -61,7 +61,8 @@ class Attributor:
         # found when the quotation is first met: "», précise le communiqué" names the source
         # before it, which only the sentences read so far tell
         self.quote_speakers: dict[tuple[int, int], Optional[str]] = {}
-        self.phrases = ArgumentReader(linked)  # what a bare "les rebelles" takes up
+        # the extractor's reader of the same article: what a bare "les rebelles" takes up
+        self.phrases = phrases
 
     # -- public ----------------------------------------------------------------
     def reported_in(self, sent: Span) -> list[Reported]:

@@ -29,6 +29,7 @@ from ..actors.linker import LinkedArticle
 from ..data import load_yaml
 from ..model import Article, Fact
 from ..textnorm import slug
+from .extractor import UNITS_FOR, FactExtractor, _trimmed
 from .merge import merge_facts
 from .quantity import find_quantities
 from .timex import as_when, find_times
@@ -37,15 +38,12 @@ from .timex import as_when, find_times
 CLAUSE_OPENERS = frozenset({",", ";", ":", "that", "which", "who", "as", "while", "when", "after",
                             "before", "since", "because", "but", "(", "—", "–"})
 MOVEMENTS = frozenset({"deploy", "withdraw"})
+# the French extractor's units, for the types positions can tell; without a parse, the
+# headcount in a support sentence is seldom the support's
+ENGLISH_UNITS = {t: u for t, u in UNITS_FOR.items() if t in MOVEMENTS | {"arms_transfer", "fight"}} | {
+    "support": UNITS_FOR["support"] - {"troops"}}
 PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
 COORDINATION = frozenset({"and", ",", "as", "well", "both", "the"})  # what may sit between coordinated names
-UNITS_FOR = {
-    "deploy": {"troops", "aircraft", "helicopters", "drones"},
-    "withdraw": {"troops", "aircraft", "helicopters", "drones"},
-    "arms_transfer": {"drones", "helicopters", "aircraft", "usd", "eur"},
-    "fight": {"killed"},
-    "support": {"usd", "eur"},
-}
 
 
 @dataclass(frozen=True)
@@ -104,18 +102,19 @@ class EnglishFactExtractor:
         """Every fact of an English article, repeated mentions merged."""
         facts: list[Fact] = []
         previous: list[str] = []  # the actors the sentence before names first: what "they" are
+        by_sentence = _mentions_by_sentence(linked)
         for sent in linked.doc.sents:
             if all(t.i in linked.clutter or t.is_space for t in sent):
                 continue
-            facts += self._sentence_facts(sent, linked, article, previous)
-            previous = [m.body for m in _mentions(sent, linked) if not m.place][:1] or previous
+            mentions = by_sentence.get(sent.start, [])
+            facts += self._sentence_facts(sent, mentions, linked, article, previous)
+            previous = [m.body for m in mentions if not m.place][:1] or previous
         return merge_facts(facts)
 
     # -- one sentence ------------------------------------------------------------
-    def _sentence_facts(self, sent: Span, linked: LinkedArticle, article: Article,
+    def _sentence_facts(self, sent: Span, mentions: list[Mention], linked: LinkedArticle, article: Article,
                         previous: list[str]) -> list[Fact]:
         words = [t.lower_ for t in sent]
-        mentions = _mentions(sent, linked)
         triggers = list(self._triggers(words))
         if not triggers or not mentions:
             return []
@@ -149,7 +148,7 @@ class EnglishFactExtractor:
                 fact_type, pairs = self._ordered_out(words, mentions, i, sent.start, pairs, fact_type)
             modality = self._modality(words, i, speaker is not None)
             when = self._when(_clause_times(times, sent, words, i), sent, at, modality, article)
-            quantity = _quantity(fact_type, quantities, sent[i].idx)
+            quantity = FactExtractor.quantity_for(sent[i], fact_type, quantities, ENGLISH_UNITS)
             for source, target in pairs:
                 out.append(Fact(type=fact_type, source=source, target=target, modality=modality,
                                 evidence=article.text[start:end], evidence_start=start, evidence_end=end,
@@ -188,7 +187,7 @@ class EnglishFactExtractor:
 
     def _pair_before(self, words: list[str], i: int, linked: LinkedArticle, offset: int) -> list[str]:
         """The two states named last before "the two countries" just before the trigger."""
-        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS] + [-1])
+        opener = _last_opener(words, i)
         window = words[opener + 1:i]
         at = next((opener + 1 + k for k in range(len(window)) if tuple(window[k:k + 2]) in self.lex.pair_phrases), None)
         if at is None:
@@ -224,8 +223,7 @@ class EnglishFactExtractor:
 
     def _modality(self, words: list[str], i: int, reported: bool) -> str:
         cues = self.lex.cues
-        opener = max([j for j in range(i) if words[j] in CLAUSE_OPENERS - {","}] + [-1])
-        clause = set(words[opener + 1:i])
+        clause = set(words[_last_opener(words, i, CLAUSE_OPENERS - {","}) + 1:i])
         if set(words[max(0, i - 6):i]) & cues["negation"]:  # "no public announcement about the withdrawal"
             return "negated"
         if clause & cues["hypothetical"]:
@@ -256,13 +254,19 @@ class EnglishFactExtractor:
         return article.date if modality in ("asserted", "reported", "hedged") else None
 
 
-def _mentions(sent: Span, linked: LinkedArticle) -> list[Mention]:
-    """The sentence's actor mentions, each as the collective actor it stands for."""
-    found = []
-    for m in linked.mentions:
-        if sent.start <= m.start < sent.end and (body := linked.body_of(m.actor_id)):
-            found.append(Mention(m.start, m.end, body, bool(m.place_use)))
-    return sorted(found, key=lambda m: m.start)
+def _mentions_by_sentence(linked: LinkedArticle) -> dict[int, list[Mention]]:
+    """Each sentence's actor mentions (by its first token), each as the collective actor it
+    stands for, in text order."""
+    found: dict[int, list[Mention]] = {}
+    for m in sorted(linked.mentions, key=lambda m: m.start):
+        if body := linked.body_of(m.actor_id):
+            found.setdefault(linked.doc[m.start].sent.start, []).append(Mention(m.start, m.end, body, bool(m.place_use)))
+    return found
+
+
+def _last_opener(words: list[str], i: int, openers: frozenset[str] = CLAUSE_OPENERS) -> int:
+    """The index of the last clause opener before word i, -1 when the clause starts the sentence."""
+    return max([j for j in range(i) if words[j] in openers] + [-1])
 
 
 def _targets(words: list[str], mentions: list[Mention], j: int, offset: int, sources: list[str]) -> list[str]:
@@ -309,14 +313,3 @@ def _named_at(sent: Span, linked: LinkedArticle, mentions: list[Mention], at: in
 def _medium_before(sent: Span, linked: LinkedArticle, i: int) -> Optional[str]:
     media = [linked.media_tokens[j] for j in range(sent.start, sent.start + i) if j in linked.media_tokens]
     return slug(media[-1]) if media else None
-
-
-def _quantity(fact_type: str, quantities, char: int) -> Optional[dict]:
-    fitting = [q for q in quantities if q.unit in UNITS_FOR.get(fact_type, ())]
-    return min(fitting, key=lambda q: abs(q.start - char)).value if fitting else None
-
-
-def _trimmed(sent: Span) -> tuple[int, int]:
-    text = sent.text
-    start = sent.start_char + (len(text) - len(text.lstrip()))
-    return start, start + len(text.strip())

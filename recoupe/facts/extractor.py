@@ -65,8 +65,8 @@ class FactExtractor:
 
     def extract(self, linked: LinkedArticle, article: Article) -> list[Fact]:
         """Every fact of an article, repeated mentions merged."""
-        attributor = Attributor(self.lex.attribution, linked)
         reader = ArgumentReader(linked)
+        attributor = Attributor(self.lex.attribution, linked, reader)
         host = linked.host
         facts: list[Fact] = []
         for sent in linked.doc.sents:  # the article's strongholds first: "fief" may come late
@@ -148,13 +148,9 @@ class FactExtractor:
                     return True
         if theme.places and any(t.i in linked.token_place for t in self._object_tokens(token)):
             return True
-        # "venue lundi à Niamey": the parser may hang the place on the day rather than the verb
-        complements = [c for c in token.children if c.dep_ in ("obl", "obl:arg", "obl:mod")] + [
-            g for c in token.children if c.dep_ in ("xcomp", "obl:mod") and c.pos_ == "NOUN" and not _case(c)
-            for g in c.children if g.dep_ in ("obl", "obl:mod", "nmod")]
         if theme.place_marks and (reflexive or not theme.reflexive) and any(
                 {fold(w) for w in _case(c)} & theme.place_marks and any(t.i in linked.token_place or _place_use(t, linked) for t in c.subtree)
-                for c in complements):
+                for c in _place_complements(token)):
             return True
         if theme.complement_marks:
             return any(c.dep_ in ("xcomp", "ccomp") for c in token.children) or any(
@@ -212,7 +208,7 @@ class FactExtractor:
             modality = trigger.modality  # "a promis 50 millions": the support is yet to come
         speaker = attribution.speaker if attribution else None
         when, when_stated = self._when(token, sent, times, modality, article)
-        quantity = self._quantity(token, trigger.type, quantities)
+        quantity = self.quantity_for(token, trigger.type, quantities)
         start, end = _trimmed(sent)
         facts = []
         pairs = [p for p in self._pairs(trigger.type, args) if self._sides_named(p, token, trigger.type)]
@@ -789,8 +785,10 @@ class FactExtractor:
         return None, False
 
     @staticmethod
-    def _quantity(token: Token, fact_type: str, quantities: list[Quantity]) -> Optional[dict]:
-        units = UNITS_FOR.get(fact_type)
+    def quantity_for(token: Token, fact_type: str, quantities: list[Quantity],
+                     units_for: dict[str, set[str]] = UNITS_FOR) -> Optional[dict]:
+        """The sentence's quantity nearest the trigger whose unit the fact type counts."""
+        units = units_for.get(fact_type)
         fitting = [q for q in quantities if units and q.unit in units]
         if not fitting:
             return None
@@ -902,6 +900,14 @@ def _trimmed(sent: Span) -> tuple[int, int]:
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return start, end
+
+
+def _place_complements(verb: Token) -> list[Token]:
+    """A verb's complements that may name where it happens; the parser may hang the place on
+    the day rather than on the verb ("venue lundi à Niamey")."""
+    return [c for c in verb.children if c.dep_ in ("obl", "obl:arg", "obl:mod")] + [
+        g for c in verb.children if c.dep_ in ("xcomp", "obl:mod") and c.pos_ == "NOUN" and not _case(c)
+        for g in c.children if g.dep_ in ("obl", "obl:mod", "nmod")]
 
 
 def _without_targets(phrase: Token) -> list[Token]:
