@@ -138,7 +138,7 @@ class FactExtractor:
             return not (lemmas & theme.exclude_lemmas)
         if theme.lemmas & lemmas:
             return True
-        if theme.name == "relation" and self._relation_after(token) is not None:
+        if theme.following and _lemma_after(token, theme) is not None:
             return True  # "la dégradation continue des relations": the parser may hang them apart
         if theme.actor_types:
             for t in related:
@@ -158,15 +158,6 @@ class FactExtractor:
         if theme.reflexive and not theme.place_marks:
             return reflexive
         return False
-
-    def _relation_after(self, noun: Token) -> Optional[Token]:
-        """A relation noun just after a nominal trigger ("la dégradation continue des relations
-        entre Paris et Bamako"), however the parser attached the two."""
-        if noun.pos_ != "NOUN":
-            return None
-        relations = self.lex.themes["relation"].lemmas
-        end = min(noun.i + 5, noun.sent.end)
-        return next((t for t in noun.doc[noun.i + 1:end] if fold(t.lemma_) in relations and t.pos_ == "NOUN"), None)
 
     @staticmethod
     def _object_tokens(token: Token) -> list[Token]:
@@ -462,7 +453,8 @@ class FactExtractor:
                 targets += [a for a in reader.actors_of(child) if a not in targets]
         if "entre" in {c.lower_ for t in noun.children for c in t.children if c.dep_ == "case"} and len(targets) > 1 and not sources:
             sources, targets = targets[:1], targets[1:]
-        related = self._relation_after(noun) if not sources and not targets and trigger.type == "tension" else None
+        theme = self.lex.themes.get(trigger.theme) if trigger.theme else None
+        related = _lemma_after(noun, theme) if theme and theme.following and not sources and not targets else None
         if related is not None:  # "la dégradation continue des relations entre X et Y"
             sides = reader.actors_of(related)
             sources, targets = sides[:1], sides[1:]
@@ -900,6 +892,15 @@ def _trimmed(sent: Span) -> tuple[int, int]:
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return start, end
+
+
+def _lemma_after(noun: Token, theme) -> Optional[Token]:
+    """A noun of the theme's lemmas just after a nominal trigger ("la dégradation continue des
+    relations entre Paris et Bamako"), however the parser attached the two."""
+    if noun.pos_ != "NOUN":
+        return None
+    end = min(noun.i + theme.following + 1, noun.sent.end)
+    return next((t for t in noun.doc[noun.i + 1:end] if fold(t.lemma_) in theme.lemmas and t.pos_ == "NOUN"), None)
 
 
 def _place_complements(verb: Token) -> list[Token]:

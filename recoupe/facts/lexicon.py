@@ -43,6 +43,7 @@ class Theme:
     complement_marks: frozenset[str] = frozenset()
     reflexive: bool = False
     place_marks: frozenset[str] = frozenset()  # a place in a complement with these prepositions ("entrer dans Kidal")
+    following: int = 0  # the lemmas also count within this many words after a nominal trigger
 
 
 @dataclass
@@ -126,7 +127,7 @@ def load_lexicon(lang: str = "fr") -> Lexicon:
         lex.themes[name] = Theme(name, _folded_set(spec.get("lemmas")), _folded_set(spec.get("exclude_lemmas")),
                                  frozenset(spec.get("actor_types", ())), bool(spec.get("places")),
                                  _folded_set(spec.get("complement_marks")), bool(spec.get("reflexive")),
-                                 _folded_set(spec.get("place_marks")))
+                                 _folded_set(spec.get("place_marks")), int(spec.get("following", 0)))
     for trigger_list in lex.by_lemma.values():
         for trigger in trigger_list:
             if trigger.theme and trigger.theme not in lex.themes:
