@@ -79,7 +79,6 @@ class Anaphora:
         self.numbers = {fold(k): v for k, v in data["numbers"].items()}
         self.window = int(data["window_sentences"])
         self.description_window = int(data["description_window_sentences"])
-        self.institutions = {fold(w) for w in data["institution_nouns"]}
         self.kept = {fold(w) for w in data["kept_complements"]}
         self.heads = {fold(k): set(v) for k, v in data["heads"].items()}
         self.relation_nouns = {fold(w) for w in data["relation_nouns"]}
@@ -169,6 +168,15 @@ def stranded_auxiliary_subjects(participle: Token) -> list[Token]:
 def _generic_actors() -> frozenset[str]:
     """ONTOLOGY.md's generic actors (jihadists, civilians): a name beside them is more precise."""
     return frozenset(load_yaml("lexicons/fr/actor_context.yaml")["generic_actors"])
+
+
+@lru_cache(maxsize=1)
+def _institution_nouns() -> frozenset[str]:
+    """Nouns of institutions a sentence may place in a country: those that stand for a state in
+    attributions (lexicons/fr/attribution.yaml) and the framed ones of anaphora.yaml."""
+    words = load_yaml("lexicons/fr/attribution.yaml")["institution_nouns"] + \
+        load_yaml("lexicons/fr/anaphora.yaml")["framed_institution_nouns"]
+    return frozenset(fold(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -313,7 +321,7 @@ class ArgumentReader:
         """ "À Dakar, le ministère des Affaires étrangères a convoqué ...", "Au Niger, les
         autorités pourraient ...": an institution the sentence opens by placing in a country is
         that country's."""
-        if fold(token.lemma_) not in self.anaphora.institutions or any(
+        if fold(token.lemma_) not in _institution_nouns() or any(
                 c.dep_ in ("amod", "nmod", "appos") and c.i in self.linked.token_mention for c in token.subtree):
             return []
         start = self._sentence_start(token, back=0)
